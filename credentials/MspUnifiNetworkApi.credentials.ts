@@ -1,0 +1,64 @@
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+export class MspUnifiNetworkApi implements ICredentialType {
+	name = 'mspUnifiNetworkApi';
+
+	displayName = 'UniFi Network (Local Console) API';
+
+	icon = { light: 'file:../nodes/UnifiSites/unifiSites.svg', dark: 'file:../nodes/UnifiSites/unifiSites.dark.svg' } as const;
+
+	documentationUrl = 'https://help.ui.com/hc/en-us/articles/30076656117655-Getting-Started-with-the-Official-UniFi-API';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Console URL',
+			name: 'consoleUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://192.168.1.1',
+			required: true,
+			description: 'Address of the UniFi console (UDM, UCG, Cloud Key) or Network server, as n8n can reach it',
+		},
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'On the console: Settings > Control Plane > Integrations > Create API Key',
+		},
+		{
+			displayName: 'Allow Self-Signed Certificate',
+			name: 'allowSelfSigned',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to accept the console\'s self-signed TLS certificate (consoles ship with one)',
+		},
+		{
+			displayName: 'Path Prefix',
+			name: 'pathPrefix',
+			type: 'string',
+			default: '/proxy/network',
+			description: 'Prefix of the Network application API: /proxy/network on UniFi OS consoles, empty for a classic self-hosted controller',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				'X-API-Key': '={{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{String($credentials.consoleUrl || "").replace(/\\/+$/, "") + String($credentials.pathPrefix === undefined ? "/proxy/network" : $credentials.pathPrefix).replace(/\\/+$/, "")}}',
+			url: '/api/self/sites',
+			method: 'GET',
+			skipSslCertificateValidation: '={{$credentials.allowSelfSigned}}',
+		},
+	};
+}

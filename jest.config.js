@@ -1,0 +1,27 @@
+/** Two projects: fast unit/contract tests, and the real-n8n e2e suite (installs n8n hosts on first run). */
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: { warnOnly: false } }];
+// p-retry 7 and its dependency are ESM-only; transform them to CommonJS for jest's module system.
+const esmPackages = ['p-retry', 'is-network-error'];
+const base = {
+	testEnvironment: 'node',
+	transform: {
+		'^.+\\.ts$': tsJest,
+		'^.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', esModuleInterop: true } }],
+	},
+	transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
+	moduleFileExtensions: ['ts', 'js', 'json'],
+};
+module.exports = {
+	projects: [
+		{ ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/sandbox/**/*.test.ts'] },
+		{
+			...base,
+			displayName: 'e2e',
+			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+			// Installs the pinned n8n hosts (cached outside the repo) and builds + packs the package once per run.
+			globalSetup: '<rootDir>/test/e2e/globalSetup.ts',
+			// jest.setup.ts sets the e2e test timeout (testTimeout is not a per-project option).
+			setupFilesAfterEnv: ['<rootDir>/test/e2e/jest.setup.ts'],
+		},
+	],
+};

@@ -1,0 +1,6 @@
+export * from './client';
+export * from './metrics';
+export * from './policy';
+export * from './rateLimiter';
+export * from './redact';
+export { TransportError } from './transport';

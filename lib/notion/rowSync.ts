@@ -1,0 +1,616 @@
+import { isMspOpsError, MspOpsError, SyncError, ValidationError } from '../errors';
+import { findProperty, type DataSourceSchema, type PropertySchema } from './dataSource';
+import {
+	canonicalEqual,
+	canonicalFromNotion,
+	displayCanonical,
+	isWritableType,
+	keyText,
+	toNotionValue,
+	type Canonical,
+	type ConvertedValue,
+	type PropertyWrite,
+	type WritableType,
+} from './properties';
+import { isAmbiguousFailure, notionCall, toNotionError, type NotionTransport } from './transport';
+
+/**
+ * Keyed, diffing upsert of rows into one Notion data source.
+ *
+ * 1. Read the existing rows once (data source query, 100 per page, only the key and mapped properties).
+ * 2. Plan (pure): for each desired row, create / update only the changed properties / leave unchanged; rows whose
+ *    key is not in the input are archived in mirror mode; two existing rows with one key fail the item or update
+ *    the oldest.
+ * 3. Execute the writes one after another through the shared rate limiter.
+ *
+ * Every write is keyed, so a run that stopped halfway converges when run again: rows created before the failure
+ * are found by their key and not created twice. Inside a run, a create whose outcome is unknown (reset, timeout,
+ * 5xx) is checked by querying the key before it is sent again.
+ */
+
+export const KEY_TYPES = ['title', 'rich_text', 'number', 'select', 'status', 'url', 'email', 'phone_number'] as const;
+
+export type DuplicatePolicy = 'fail' | 'updateOldest';
+
+export interface RowMapping {
+	/** Name of the key property (unique per row), e.g. "Site ID". */
+	keyProperty: string;
+	/** Map item fields to properties of the same name (exact, then case/space-insensitive). Default true. */
+	autoMap?: boolean;
+	/** Item fields never mapped automatically. */
+	ignoreFields?: string[];
+}
+
+/** One input row: the item's fields plus explicit property -> value overrides (already evaluated). */
+export interface InputRow {
+	fields: Record<string, unknown>;
+	explicit?: Record<string, unknown>;
+}
+
+export interface DesiredProperty extends ConvertedValue {
+	type: WritableType;
+}
+
+export interface DesiredRow {
+	index: number;
+	key: string;
+	properties: Record<string, DesiredProperty>;
+}
+
+export interface FailedRow {
+	index: number;
+	key?: string;
+	error: MspOpsError;
+}
+
+export interface ExistingRow {
+	id: string;
+	url?: string;
+	createdTime?: string;
+	key: string | null;
+	values: Record<string, Canonical>;
+}
+
+export type PlanAction = 'create' | 'update' | 'unchanged' | 'failed';
+
+export interface PlannedRow {
+	index: number;
+	key?: string;
+	action: PlanAction;
+	pageId?: string;
+	url?: string;
+	/** Property names whose value changes (all mapped properties on create). */
+	changed: string[];
+	/** Only the changed properties' write payloads. */
+	writes: Record<string, PropertyWrite>;
+	changes: Record<string, { from: unknown; to: unknown }>;
+	/** Other existing rows with the same key (updateOldest). */
+	duplicates?: string[];
+	error?: MspOpsError;
+}
+
+export interface SyncPlan {
+	rows: PlannedRow[];
+	archive: ExistingRow[];
+	/** Existing rows without a key value (never touched). */
+	blankKeyRows: number;
+	duplicateKeys: Array<{ key: string; pageIds: string[] }>;
+	/** Why mirror archiving was skipped, if it was. */
+	archiveSkipped?: string;
+}
+
+export interface PlanOptions {
+	mirror?: boolean;
+	onDuplicate?: DuplicatePolicy;
+}
+
+// ------------------------------------------------------------------------------------------------ desired rows
+
+function keyOfConverted(value: DesiredProperty): string | null {
+	const c = value.canonical;
+	if (typeof c === 'number') return String(c);
+	if (typeof c === 'string') return keyText(c);
+	return null;
+}
+
+export function checkKeyProperty(schema: DataSourceSchema, keyProperty: string): PropertySchema {
+	const prop = findProperty(schema, keyProperty);
+	if (!prop) {
+		throw new ValidationError(
+			`Key property '${keyProperty}' is not in the Notion data source '${schema.title}' (properties: ${Object.keys(schema.properties).join(', ')})`,
+			{ service: 'notion', field: 'keyProperty', expected: 'a property of the data source', received: keyProperty },
+		);
+	}
+	if (!(KEY_TYPES as readonly string[]).includes(prop.type)) {
+		throw new ValidationError(`Key property '${prop.name}' has type ${prop.type}; a key must be one of ${KEY_TYPES.join(', ')}`, {
+			service: 'notion',
+			field: 'keyProperty',
+			expected: KEY_TYPES.join(', '),
+			received: prop.type,
+		});
+	}
+	return prop;
+}
+
+/** Turn one input row into desired property values (converted and validated) and its key. Throws per item. */
+export function buildDesiredRow(schema: DataSourceSchema, mapping: RowMapping, input: InputRow, index: number): DesiredRow {
+	const keyProp = checkKeyProperty(schema, mapping.keyProperty);
+	const ignore = new Set(mapping.ignoreFields ?? []);
+	const values = new Map<string, { prop: PropertySchema; value: unknown }>();
+	if (mapping.autoMap !== false) {
+		for (const [field, value] of Object.entries(input.fields)) {
+			if (ignore.has(field) || value === undefined) continue;
+			const prop = findProperty(schema, field);
+			if (!prop || !isWritableType(prop.type)) continue;
+			// An exact-name field wins over a loose match for the same property.
+			if (values.has(prop.name) && field !== prop.name) continue;
+			values.set(prop.name, { prop, value });
+		}
+	}
+	for (const [name, value] of Object.entries(input.explicit ?? {})) {
+		const prop = findProperty(schema, name);
+		if (!prop) {
+			throw new ValidationError(`Mapped property '${name}' is not in the Notion data source '${schema.title}'`, {
+				service: 'notion',
+				itemIndex: index,
+				field: name,
+				expected: `one of ${Object.keys(schema.properties).join(', ')}`,
+				received: name,
+			});
+		}
+		if (!isWritableType(prop.type)) {
+			throw new ValidationError(`Property '${prop.name}' has type ${prop.type}, which cannot be written`, {
+				service: 'notion',
+				itemIndex: index,
+				field: prop.name,
+				expected: 'a writable property type',
+				received: prop.type,
+			});
+		}
+		values.set(prop.name, { prop, value: value === undefined ? null : value });
+	}
+	const properties: Record<string, DesiredProperty> = {};
+	for (const [name, { prop, value }] of values) {
+		const type = prop.type as WritableType;
+		properties[name] = { type, ...toNotionValue(type, value, { property: name, itemIndex: index }) };
+	}
+	const keyValue = properties[keyProp.name];
+	const key = keyValue ? keyOfConverted(keyValue) : null;
+	if (key === null) {
+		throw new ValidationError(`Item ${index} has no value for the key property '${keyProp.name}'`, {
+			service: 'notion',
+			itemIndex: index,
+			field: keyProp.name,
+			expected: 'a non-empty key value',
+			received: keyValue ? JSON.stringify(keyValue.canonical) : 'nothing (no field of that name)',
+		});
+	}
+	return { index, key, properties };
+}
+
+// ------------------------------------------------------------------------------------------------ existing rows
+
+type PageLike = { object?: string; id: string; url?: string; created_time?: string; in_trash?: boolean; archived?: boolean; properties?: Record<string, { type?: string; [k: string]: unknown }> };
+
+export function existingRowFromPage(page: PageLike, schema: DataSourceSchema, keyProperty: string, names: string[]): ExistingRow {
+	const props = page.properties ?? {};
+	const values: Record<string, Canonical> = {};
+	for (const name of names) {
+		const prop = schema.properties[name];
+		if (!prop || !isWritableType(prop.type)) continue;
+		values[name] = canonicalFromNotion(prop.type, props[name] as never);
+	}
+	const keyProp = schema.properties[keyProperty];
+	const keyCanonical = keyProp && isWritableType(keyProp.type) ? canonicalFromNotion(keyProp.type, props[keyProperty] as never) : null;
+	const key = typeof keyCanonical === 'number' ? String(keyCanonical) : typeof keyCanonical === 'string' ? keyText(keyCanonical) : null;
+	return { id: page.id, url: page.url, createdTime: page.created_time, key, values };
+}
+
+// ------------------------------------------------------------------------------------------------ the plan
+
+function olderFirst(a: ExistingRow, b: ExistingRow): number {
+	const ta = a.createdTime ? Date.parse(a.createdTime) : 0;
+	const tb = b.createdTime ? Date.parse(b.createdTime) : 0;
+	return ta - tb || a.id.localeCompare(b.id);
+}
+
+/** Diff desired rows against one existing row: only properties whose canonical value differs. */
+export function diffRow(desired: DesiredRow, existing: ExistingRow | undefined): Pick<PlannedRow, 'changed' | 'writes' | 'changes'> {
+	const changed: string[] = [];
+	const writes: Record<string, PropertyWrite> = {};
+	const changes: Record<string, { from: unknown; to: unknown }> = {};
+	for (const [name, value] of Object.entries(desired.properties)) {
+		const before = existing ? existing.values[name] : undefined;
+		if (existing && before !== undefined && canonicalEqual(before, value.canonical)) continue;
+		if (!existing && isEmptyCanonical(value.canonical)) continue;
+		changed.push(name);
+		writes[name] = value.write;
+		changes[name] = { from: before === undefined ? null : displayCanonical(before), to: displayCanonical(value.canonical) };
+	}
+	return { changed, writes, changes };
+}
+
+function isEmptyCanonical(c: Canonical): boolean {
+	return c === null || c === '' || c === false || (Array.isArray(c) && c.length === 0);
+}
+
+/** The pure plan: what to create, update, leave alone and archive. */
+export function planSync(existing: ExistingRow[], desired: Array<DesiredRow | FailedRow>, options: PlanOptions = {}): SyncPlan {
+	const byKey = new Map<string, ExistingRow[]>();
+	let blankKeyRows = 0;
+	for (const row of existing) {
+		if (row.key === null) {
+			blankKeyRows += 1;
+			continue;
+		}
+		const list = byKey.get(row.key);
+		if (list) list.push(row);
+		else byKey.set(row.key, [row]);
+	}
+	const duplicateKeys: SyncPlan['duplicateKeys'] = [];
+	for (const [key, rows] of byKey) {
+		if (rows.length > 1) {
+			rows.sort(olderFirst);
+			duplicateKeys.push({ key, pageIds: rows.map((r) => r.id) });
+		}
+	}
+	const seenInput = new Map<string, number>();
+	const rows: PlannedRow[] = [];
+	for (const entry of desired) {
+		if ('error' in entry) {
+			rows.push({ index: entry.index, key: entry.key, action: 'failed', changed: [], writes: {}, changes: {}, error: entry.error });
+			continue;
+		}
+		const earlier = seenInput.get(entry.key);
+		if (earlier !== undefined) {
+			rows.push({
+				index: entry.index,
+				key: entry.key,
+				action: 'failed',
+				changed: [],
+				writes: {},
+				changes: {},
+				error: new SyncError(`Item ${entry.index} has the same key '${entry.key}' as item ${earlier}; each key may appear once per run`, {
+					service: 'notion',
+					itemIndex: entry.index,
+					field: 'key',
+					received: entry.key,
+				}),
+			});
+			continue;
+		}
+		seenInput.set(entry.key, entry.index);
+		const matches = byKey.get(entry.key) ?? [];
+		if (matches.length > 1 && (options.onDuplicate ?? 'fail') === 'fail') {
+			rows.push({
+				index: entry.index,
+				key: entry.key,
+				action: 'failed',
+				changed: [],
+				writes: {},
+				changes: {},
+				duplicates: matches.map((m) => m.id),
+				error: new SyncError(
+					`${matches.length} Notion rows share the key '${entry.key}' (pages ${matches.map((m) => m.id).join(', ')}); remove the extra rows or set "On Duplicate Keys" to update the oldest`,
+					{ service: 'notion', itemIndex: entry.index, field: 'key', received: entry.key },
+				),
+			});
+			continue;
+		}
+		const target = matches[0];
+		const diff = diffRow(entry, target);
+		rows.push({
+			index: entry.index,
+			key: entry.key,
+			action: !target ? 'create' : diff.changed.length ? 'update' : 'unchanged',
+			pageId: target?.id,
+			url: target?.url,
+			...diff,
+			duplicates: matches.length > 1 ? matches.slice(1).map((m) => m.id) : undefined,
+		});
+	}
+	const plan: SyncPlan = { rows, archive: [], blankKeyRows, duplicateKeys };
+	if (options.mirror) {
+		const keyless = desired.filter((d) => 'error' in d && d.key === undefined);
+		if (keyless.length) {
+			plan.archiveSkipped = `${keyless.length} input item(s) failed before their key was known, so no row was archived`;
+		} else {
+			const wanted = new Set(desired.map((d) => d.key).filter((k): k is string => k !== undefined));
+			for (const [key, list] of byKey) if (!wanted.has(key)) plan.archive.push(...list);
+		}
+	}
+	return plan;
+}
+
+// ------------------------------------------------------------------------------------------------ execution
+
+export type RowAction = 'created' | 'updated' | 'unchanged' | 'failed' | 'archived' | PlanAction | 'archive';
+
+export interface RowResult {
+	index?: number;
+	key?: string;
+	action: RowAction;
+	pageId?: string;
+	url?: string;
+	changed: string[];
+	changes?: Record<string, { from: unknown; to: unknown }>;
+	duplicates?: string[];
+	dryRun?: boolean;
+	/** For a create that had to be verified after an ambiguous failure. */
+	recovered?: boolean;
+	error?: MspOpsError;
+}
+
+export interface SyncResult {
+	dataSourceId: string;
+	rows: RowResult[];
+	archived: RowResult[];
+	stats: {
+		existing: number;
+		created: number;
+		updated: number;
+		unchanged: number;
+		failed: number;
+		archived: number;
+		readCalls: number;
+		writeCalls: number;
+		verifyCalls: number;
+	};
+	duplicateKeys: SyncPlan['duplicateKeys'];
+	blankKeyRows: number;
+	archiveSkipped?: string;
+	dryRun: boolean;
+}
+
+export interface RowSyncOptions extends RowMapping, PlanOptions {
+	dryRun?: boolean;
+	/** How often an ambiguous create is checked and re-sent before the item fails. Default 3. */
+	createAttempts?: number;
+	/**
+	 * Throw instead of reporting failed rows: an invalid item stops the run before anything is written, a failed
+	 * write stops it at once (n8n without "Continue On Fail"). Re-running converges either way.
+	 */
+	failFast?: boolean;
+}
+
+function keyFilter(prop: PropertySchema, key: string): Record<string, unknown> {
+	const value = prop.type === 'number' ? Number(key) : key;
+	return { property: prop.id, [prop.type]: { equals: value } };
+}
+
+export class NotionRowSync {
+	private readCalls = 0;
+	private writeCalls = 0;
+	private verifyCalls = 0;
+
+	constructor(
+		private readonly transport: NotionTransport,
+		private readonly schema: DataSourceSchema,
+		private readonly options: RowSyncOptions,
+	) {}
+
+	/** Read every row of the data source, 100 per page, only the given properties. */
+	async readExisting(propertyNames: string[]): Promise<ExistingRow[]> {
+		const keyProp = checkKeyProperty(this.schema, this.options.keyProperty);
+		const names = [...new Set([keyProp.name, ...propertyNames])];
+		const ids = names.map((n) => this.schema.properties[n]?.id).filter((id): id is string => !!id);
+		const rows: ExistingRow[] = [];
+		let cursor: string | undefined;
+		do {
+			const start = cursor;
+			this.readCalls += 1;
+			const page = await notionCall('queryDataSource', () =>
+				this.transport.client.dataSources.query({
+					data_source_id: this.schema.id,
+					page_size: 100,
+					start_cursor: start,
+					filter_properties: ids,
+				}),
+			);
+			for (const result of page.results as unknown as PageLike[]) {
+				if (result.object && result.object !== 'page') continue;
+				if (result.in_trash || result.archived) continue;
+				rows.push(existingRowFromPage(result, this.schema, keyProp.name, names));
+			}
+			cursor = page.has_more && page.next_cursor ? page.next_cursor : undefined;
+		} while (cursor);
+		return rows;
+	}
+
+	/** Plan and (unless dry run) write. */
+	async run(inputs: InputRow[]): Promise<SyncResult> {
+		const keyProp = checkKeyProperty(this.schema, this.options.keyProperty);
+		const desired: Array<DesiredRow | FailedRow> = inputs.map((input, index) => {
+			try {
+				return buildDesiredRow(this.schema, this.options, input, index);
+			} catch (error) {
+				const e = isMspOpsError(error) ? error : toNotionError(error, 'mapRow', { itemIndex: index });
+				if (e.itemIndex === undefined) e.itemIndex = index;
+				return { index, error: e, key: this.keyOfFailed(input) };
+			}
+		});
+		const names = new Set<string>();
+		for (const d of desired) if (!('error' in d)) for (const n of Object.keys(d.properties)) names.add(n);
+		const existing = await this.readExisting([...names]);
+		const plan = planSync(existing, desired, this.options);
+		const dryRun = this.options.dryRun === true;
+		if (this.options.failFast) {
+			const invalid = plan.rows.find((r) => r.action === 'failed');
+			if (invalid?.error) throw invalid.error;
+		}
+		const rows: RowResult[] = [];
+		const archived: RowResult[] = [];
+		let abort: MspOpsError | undefined;
+		for (const row of plan.rows) {
+			const base: RowResult = {
+				index: row.index,
+				key: row.key,
+				action: row.action,
+				pageId: row.pageId,
+				url: row.url,
+				changed: row.changed,
+				changes: row.action === 'unchanged' || row.action === 'failed' ? undefined : row.changes,
+				duplicates: row.duplicates,
+				error: row.error,
+			};
+			if (dryRun) {
+				rows.push({ ...base, dryRun: true });
+				continue;
+			}
+			if (row.action === 'unchanged' || row.action === 'failed') {
+				rows.push(base);
+				continue;
+			}
+			if (abort) {
+				rows.push({ ...base, action: 'failed', error: this.notAttempted(abort, row.index) });
+				continue;
+			}
+			try {
+				if (row.action === 'update') {
+					await this.updatePage(row.pageId as string, row.writes, row.index);
+					rows.push({ ...base, action: 'updated' });
+				} else {
+					const created = await this.createRow(row, keyProp, desired[row.index] as DesiredRow);
+					rows.push({ ...base, ...created });
+				}
+			} catch (error) {
+				const e = toNotionError(error, row.action === 'update' ? 'updatePage' : 'createPage', { itemIndex: row.index });
+				if (this.options.failFast) throw e;
+				rows.push({ ...base, action: 'failed', error: e });
+				if (e.kind === 'authentication' || e.kind === 'rate_limit' || e.httpStatus === 404) abort = e;
+			}
+		}
+		for (const row of plan.archive) {
+			const base: RowResult = { key: row.key ?? undefined, action: dryRun ? 'archive' : 'archived', pageId: row.id, url: row.url, changed: [] };
+			if (dryRun) {
+				archived.push({ ...base, dryRun: true });
+				continue;
+			}
+			if (abort) {
+				archived.push({ ...base, action: 'failed', error: this.notAttempted(abort) });
+				continue;
+			}
+			try {
+				this.writeCalls += 1;
+				await notionCall('archivePage', () => this.transport.client.pages.update({ page_id: row.id, in_trash: true }));
+				archived.push(base);
+			} catch (error) {
+				const e = toNotionError(error, 'archivePage');
+				if (this.options.failFast) throw e;
+				archived.push({ ...base, action: 'failed', error: e });
+				if (e.kind === 'authentication' || e.kind === 'rate_limit') abort = e;
+			}
+		}
+		const count = (a: RowAction) => rows.filter((r) => r.action === a).length;
+		return {
+			dataSourceId: this.schema.id,
+			rows,
+			archived,
+			stats: {
+				existing: existing.length,
+				created: count(dryRun ? 'create' : 'created'),
+				updated: count(dryRun ? 'update' : 'updated'),
+				unchanged: count('unchanged'),
+				failed: count('failed') + archived.filter((a) => a.action === 'failed').length,
+				archived: archived.filter((a) => a.action === (dryRun ? 'archive' : 'archived')).length,
+				readCalls: this.readCalls,
+				writeCalls: this.writeCalls,
+				verifyCalls: this.verifyCalls,
+			},
+			duplicateKeys: plan.duplicateKeys,
+			blankKeyRows: plan.blankKeyRows,
+			archiveSkipped: plan.archiveSkipped,
+			dryRun,
+		};
+	}
+
+	private keyOfFailed(input: InputRow): string | undefined {
+		// The key of an item that failed conversion elsewhere, so mirror mode does not archive its row.
+		try {
+			const keyProp = checkKeyProperty(this.schema, this.options.keyProperty);
+			const raw =
+				input.explicit && keyProp.name in input.explicit
+					? input.explicit[keyProp.name]
+					: this.options.autoMap === false
+						? undefined
+						: Object.entries(input.fields).find(([f]) => findProperty(this.schema, f)?.name === keyProp.name)?.[1];
+			if (raw === undefined) return undefined;
+			const converted = toNotionValue(keyProp.type as WritableType, raw, { property: keyProp.name });
+			return keyOfConverted({ type: keyProp.type as WritableType, ...converted }) ?? undefined;
+		} catch {
+			return undefined;
+		}
+	}
+
+	private notAttempted(cause: MspOpsError, index?: number): MspOpsError {
+		return new SyncError(`Not written: an earlier write failed with '${cause.message}'`, {
+			service: 'notion',
+			itemIndex: index,
+			retryable: cause.retryable,
+		});
+	}
+
+	private async updatePage(pageId: string, writes: Record<string, PropertyWrite>, index: number): Promise<void> {
+		this.writeCalls += 1;
+		await notionCall(
+			'updatePage',
+			() => this.transport.client.pages.update({ page_id: pageId, properties: writes as never }),
+			{ itemIndex: index },
+		);
+	}
+
+	/**
+	 * Create one row. If the create fails in a way that may have left it applied, look the key up first: adopt the
+	 * row if it is there (patching any difference), otherwise send the create again.
+	 */
+	private async createRow(row: PlannedRow, keyProp: PropertySchema, desired: DesiredRow): Promise<Partial<RowResult>> {
+		const attempts = Math.max(1, this.options.createAttempts ?? 3);
+		let recovered = false;
+		for (let attempt = 1; ; attempt++) {
+			try {
+				this.writeCalls += 1;
+				const page = (await notionCall(
+					'createPage',
+					() =>
+						this.transport.client.pages.create({
+							parent: { type: 'data_source_id', data_source_id: this.schema.id },
+							properties: row.writes as never,
+						}),
+					{ itemIndex: row.index },
+				)) as { id: string; url?: string };
+				return { action: 'created', pageId: page.id, url: page.url, recovered: recovered || undefined };
+			} catch (error) {
+				if (!isAmbiguousFailure(error)) throw error;
+				// The create may have been applied: look before sending it again (or before reporting it failed).
+				recovered = true;
+				const found = await this.findByKey(keyProp, row.key as string);
+				if (found.length) {
+					found.sort(olderFirst);
+					const target = found[0];
+					const diff = diffRow(desired, target);
+					if (diff.changed.length) await this.updatePage(target.id, diff.writes, row.index);
+					return { action: 'created', pageId: target.id, url: target.url, recovered: true };
+				}
+				if (attempt >= attempts) throw error;
+			}
+		}
+	}
+
+	private async findByKey(keyProp: PropertySchema, key: string): Promise<ExistingRow[]> {
+		this.verifyCalls += 1;
+		const names = Object.keys(this.schema.properties).filter((n) => isWritableType(this.schema.properties[n].type));
+		const response = await notionCall('queryDataSource', () =>
+			this.transport.client.dataSources.query({
+				data_source_id: this.schema.id,
+				page_size: 10,
+				filter: keyFilter(keyProp, key) as never,
+			}),
+		);
+		return (response.results as unknown as PageLike[])
+			.filter((p) => (!p.object || p.object === 'page') && !p.in_trash && !p.archived)
+			.map((p) => existingRowFromPage(p, this.schema, keyProp.name, names))
+			.filter((r) => r.key === key);
+	}
+}
+
+export { MspOpsError };

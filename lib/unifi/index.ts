@@ -1,0 +1,5 @@
+export * from './common';
+export * from './networkClient';
+export * from './schemas';
+export * from './simplify';
+export * from './siteManagerClient';

@@ -1,0 +1,35 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { simplifyDevice } from '../../../../lib/ninjaone';
+import { runPerItem } from '../../../shared/n8nAdapter';
+import { getNinjaClient } from '../../transport';
+import { combineFilter, deviceFilterParameter, organizationLocator, readLimit, readLocator, readSimplify, returnAllAndLimit, simplifyParameter } from '../common';
+
+const show = { resource: ['device'], operation: ['getAll'] };
+
+export const description: INodeProperties[] = [
+	organizationLocator(show, false, 'Only devices of this organization. Leave empty for all organizations.'),
+	deviceFilterParameter(show),
+	{
+		displayName: 'Detailed',
+		name: 'detailed',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to read /v2/devices-detailed (OS, system, IP and MAC addresses) instead of the short device list',
+		displayOptions: { show },
+	},
+	...returnAllAndLimit(show, 'devices'),
+	simplifyParameter(show),
+];
+
+/** GET /v2/devices or /v2/devices-detailed with a device filter, keyset-paged. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const client = await getNinjaClient(this);
+	return runPerItem(this, async (i) => {
+		const df = combineFilter(this.getNodeParameter('df', i, '') as string, readLocator(this, 'organization', i));
+		const detailed = this.getNodeParameter('detailed', i, false) as boolean;
+		const limit = readLimit(this, i, 'listDevices');
+		const simplify = readSimplify(this, i);
+		const devices = await client.listDevices({ df, detailed, limit, itemIndex: i });
+		return devices.map((d) => (simplify ? simplifyDevice(d) : d) as unknown as IDataObject);
+	});
+}

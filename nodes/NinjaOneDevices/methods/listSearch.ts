@@ -1,0 +1,43 @@
+import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import { toNodeError } from '../../shared/n8nAdapter';
+import { getNinjaClient } from '../transport';
+
+const matches = (filter: string | undefined, ...texts: Array<string | null | undefined>): boolean => {
+	if (!filter) return true;
+	const f = filter.toLowerCase();
+	return texts.some((t) => typeof t === 'string' && t.toLowerCase().includes(f));
+};
+
+export async function searchOrganizations(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	try {
+		const client = await getNinjaClient(this);
+		const orgs = await client.listOrganizations();
+		return {
+			results: orgs
+				.filter((o) => matches(filter, o.name, String(o.id)))
+				.map((o) => ({ name: o.name, value: String(o.id) }))
+				.sort((a, b) => a.name.localeCompare(b.name)),
+		};
+	} catch (error) {
+		throw toNodeError(this.getNode(), error);
+	}
+}
+
+const DEVICE_PAGE = 200;
+
+/** Devices page by page (pagination token = last device id); the filter matches display/system names. */
+export async function searchDevices(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	try {
+		const client = await getNinjaClient(this);
+		const after = paginationToken && /^\d+$/.test(paginationToken) ? Number(paginationToken) : undefined;
+		const page = await client.listDevicesPage({ after, pageSize: DEVICE_PAGE });
+		return {
+			results: page
+				.filter((d) => matches(filter, d.displayName, d.systemName, d.dnsName, String(d.id)))
+				.map((d) => ({ name: d.displayName || d.systemName || `Device ${d.id}`, value: String(d.id) })),
+			paginationToken: page.length === DEVICE_PAGE ? String(page[page.length - 1].id) : undefined,
+		};
+	} catch (error) {
+		throw toNodeError(this.getNode(), error);
+	}
+}

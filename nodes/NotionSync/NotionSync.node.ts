@@ -1,0 +1,93 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import * as ensure from './actions/database/ensure.operation';
+import { router } from './actions/router';
+import * as query from './actions/row/query.operation';
+import * as upsert from './actions/row/upsert.operation';
+import { searchDatabases, searchDataSources, searchPages } from './methods/listSearch';
+
+export class NotionSync implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Notion Sync',
+		name: 'notionSync',
+		icon: { light: 'file:notionSync.svg', dark: 'file:notionSync.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Keyed, diffing upsert into Notion databases at the API rate limit',
+		defaults: { name: 'Notion Sync' },
+		usableAsTool: true,
+		// eslint-disable-next-line n8n-nodes-base/node-class-description-inputs-wrong-regular-node
+		inputs: [NodeConnectionTypes.Main],
+		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'mspNotionApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				default: 'row',
+				options: [
+					{ name: 'Database', value: 'database' },
+					{ name: 'Row', value: 'row' },
+				],
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['database'] } },
+				default: 'ensure',
+				options: [
+					{
+						name: 'Ensure Database',
+						value: 'ensure',
+						action: 'Create a database or add missing properties',
+						description: 'Create the database under a parent page, or add missing properties and options to it',
+					},
+				],
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['row'] } },
+				default: 'upsert',
+				options: [
+					{
+						name: 'Query Rows',
+						value: 'query',
+						action: 'Query rows',
+						description: 'Read rows as flat items (property name to plain value)',
+					},
+					{
+						name: 'Create or Update',
+						value: 'upsert',
+						action: 'Upsert rows by key',
+						description: 'Create a new record, or update the current one if it already exists (upsert)',
+					},
+				],
+			},
+			...ensure.description,
+			...upsert.description,
+			...query.description,
+		],
+	};
+
+	methods = {
+		listSearch: { searchDatabases, searchDataSources, searchPages },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return router.call(this);
+	}
+}

@@ -1,0 +1,116 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { ensureDatabase, parseDatabaseSchema } from '../../../../lib/notion';
+import { errorItemJson, toNodeError } from '../../../shared/n8nAdapter';
+import { getNotionTransport } from '../../transport';
+
+const show = { resource: ['database'], operation: ['ensure'] };
+
+export const DEFAULT_SITE_HEALTH_SCHEMA = [
+	{ name: 'Site', type: 'title' },
+	{ name: 'Site ID', type: 'rich_text' },
+	{ name: 'Customer', type: 'rich_text' },
+	{ name: 'Score', type: 'number' },
+	{ name: 'Status', type: 'select', options: ['healthy', 'warning', 'critical'] },
+	{ name: 'Devices', type: 'number' },
+	{ name: 'Devices Offline', type: 'number' },
+	{ name: 'Issues', type: 'multi_select' },
+	{ name: 'Checked At', type: 'date' },
+];
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Parent Page',
+		name: 'parentPage',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: 'Page (shared with the integration) under which the database is found by title or created',
+		displayOptions: { show },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a page...',
+				typeOptions: { searchListMethod: 'searchPages', searchable: true },
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://www.notion.so/workspace/MSP-Dashboard-0123456789abcdef0123456789abcdef',
+				extractValue: { type: 'regex', regex: '([0-9a-fA-F]{32})' },
+			},
+			{
+				displayName: 'ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '0123456789abcdef0123456789abcdef',
+			},
+		],
+	},
+	{
+		displayName: 'Database Title',
+		name: 'title',
+		type: 'string',
+		default: 'MSP Site Health',
+		required: true,
+		description: 'Title of the database; an existing database with this exact title under the parent page is reused',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Schema (JSON)',
+		name: 'schema',
+		type: 'json',
+		default: JSON.stringify(DEFAULT_SITE_HEALTH_SCHEMA, null, 2),
+		required: true,
+		description:
+			'List of properties: {"name", "type", "options"?}. Types are Notion property types: title (exactly one), rich_text, number, select, multi_select, status, date, checkbox, email, phone_number, relation (with relatedDataSourceId) and the link type. Missing properties and select options are added; nothing is removed or retyped.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Dry Run',
+				name: 'dryRun',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to only report what would be created or added',
+			},
+			{
+				displayName: 'Existing Database ID',
+				name: 'databaseId',
+				type: 'string',
+				default: '',
+				description: 'Use this database instead of looking it up by title under the parent page',
+			},
+		],
+	},
+];
+
+/** Runs once per execution (not per item): the database is one thing. Output: one item with its ids. */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const pairedItem = items.length ? { item: 0 } : undefined;
+	try {
+		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const properties = parseDatabaseSchema(this.getNodeParameter('schema', 0));
+		const transport = await getNotionTransport(this);
+		const result = await ensureDatabase(transport, {
+			title: String(this.getNodeParameter('title', 0)),
+			properties,
+			parentPageId: String(this.getNodeParameter('parentPage', 0, '', { extractValue: true }) ?? ''),
+			databaseId: String(options.databaseId ?? ''),
+			dryRun: options.dryRun === true,
+		});
+		return [{ json: result as unknown as IDataObject, pairedItem }];
+	} catch (error) {
+		if (this.continueOnFail()) return [{ json: errorItemJson(error), pairedItem }];
+		throw toNodeError(this.getNode(), error, 0);
+	}
+}

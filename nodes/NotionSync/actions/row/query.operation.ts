@@ -1,0 +1,125 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { queryParamsSchema, queryRows } from '../../../../lib/notion';
+import { parseWith } from '../../../../lib/validation';
+import { runPerItem } from '../../../shared/n8nAdapter';
+import { getNotionTransport } from '../../transport';
+import { databaseLocator, dataSourceFromParameters, dataSourceLocator } from '../common';
+
+const show = { resource: ['row'], operation: ['query'] };
+
+export const description: INodeProperties[] = [
+	databaseLocator(show),
+	dataSourceLocator(show),
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { ...show, returnAll: [false] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Filter (JSON)',
+				name: 'filter',
+				type: 'json',
+				default: '',
+				placeholder: '{"property": "Status", "select": {"equals": "critical"}}',
+				description: 'A Notion data source query filter object',
+			},
+			{
+				displayName: 'Properties',
+				name: 'properties',
+				type: 'string',
+				default: '',
+				placeholder: 'Site ID, Score, Status',
+				description: 'Comma-separated properties to return (default: all)',
+			},
+			{
+				displayName: 'Sort',
+				name: 'sort',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				default: {},
+				placeholder: 'Add Sort',
+				options: [
+					{
+						displayName: 'Sort',
+						name: 'values',
+						values: [
+							{
+								displayName: 'Property Name',
+								name: 'property',
+								type: 'string',
+								default: '',
+								description: 'Property to sort on, or created_time / last_edited_time',
+							},
+							{
+								displayName: 'Direction',
+								name: 'direction',
+								type: 'options',
+								default: 'ascending',
+								options: [
+									{ name: 'Ascending', value: 'ascending' },
+									{ name: 'Descending', value: 'descending' },
+								],
+							},
+						],
+					},
+				],
+			},
+		],
+	},
+];
+
+function parseFilter(value: unknown): unknown {
+	if (value === undefined || value === null || value === '') return undefined;
+	if (typeof value !== 'string') return value;
+	try {
+		return JSON.parse(value);
+	} catch {
+		return value;
+	}
+}
+
+/** One query per input item; each row becomes an item: {id, url, createdTime, lastEditedTime, ...properties}. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const transport = await getNotionTransport(this);
+	return runPerItem(this, async (i) => {
+		const options = this.getNodeParameter('options', i, {}) as IDataObject;
+		const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
+		const params = parseWith(
+			queryParamsSchema,
+			{
+				returnAll,
+				limit: returnAll ? 50 : this.getNodeParameter('limit', i, 50),
+				filter: parseFilter(options.filter),
+				sorts: ((options.sort as IDataObject | undefined)?.values as IDataObject[] | undefined) ?? [],
+				properties: String(options.properties ?? '')
+					.split(',')
+					.map((s) => s.trim())
+					.filter(Boolean),
+			},
+			{ what: 'Query Rows parameters', service: 'notion', operation: 'queryRows', itemIndex: i },
+		);
+		const schema = await dataSourceFromParameters(this, transport, i);
+		const rows = await queryRows(transport, schema, params);
+		return rows.map((r) => ({ id: r.id, url: r.url ?? null, createdTime: r.createdTime ?? null, lastEditedTime: r.lastEditedTime ?? null, ...(r.properties as IDataObject) }));
+	});
+}

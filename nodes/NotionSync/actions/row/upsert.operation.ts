@@ -1,0 +1,163 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NotionRowSync, upsertParamsSchema, type InputRow, type RowResult } from '../../../../lib/notion';
+import { parseWith } from '../../../../lib/validation';
+import { errorItemJson, toNodeError } from '../../../shared/n8nAdapter';
+import { getNotionTransport } from '../../transport';
+import { databaseLocator, dataSourceFromParameters, dataSourceLocator } from '../common';
+
+const show = { resource: ['row'], operation: ['upsert'] };
+
+export const description: INodeProperties[] = [
+	databaseLocator(show),
+	dataSourceLocator(show),
+	{
+		displayName: 'Key Property',
+		name: 'keyProperty',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'Site ID',
+		description: 'Notion property whose value is unique per row (title, text, number, select, status, URL, email or phone). Rows are matched on it; it is never duplicated.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Map Fields by Name',
+		name: 'autoMap',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to write every item field whose name matches a property (exact, then ignoring case and spaces). Other fields are ignored.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Property Mapping',
+		name: 'mapping',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		default: {},
+		placeholder: 'Add Property',
+		description: 'Explicit values for properties; they win over fields mapped by name. An empty value or null clears the property.',
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Property',
+				name: 'values',
+				values: [
+					{
+						displayName: 'Property Name',
+						name: 'property',
+						type: 'string',
+						default: '',
+						description: 'Name of the Notion property',
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						description: 'Value to write, usually an expression reading a field of the item',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Archive Rows Not in Input (Mirror)',
+				name: 'mirror',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to move rows whose key is not among the input items to the trash, so the database mirrors the input',
+			},
+			{
+				displayName: 'Dry Run',
+				name: 'dryRun',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to only report the plan (create, update, unchanged, archive) without writing anything',
+			},
+			{
+				displayName: 'Fields to Ignore',
+				name: 'ignoreFields',
+				type: 'string',
+				default: '',
+				placeholder: 'internalNote, raw',
+				description: 'Comma-separated item fields never mapped by name',
+			},
+			{
+				displayName: 'On Duplicate Keys',
+				name: 'onDuplicate',
+				type: 'options',
+				default: 'fail',
+				description: 'What to do when two Notion rows already share a key',
+				options: [
+					{ name: 'Fail the Item', value: 'fail' },
+					{ name: 'Update the Oldest Row and Report', value: 'updateOldest' },
+				],
+			},
+		],
+	},
+];
+
+function resultJson(result: RowResult): IDataObject {
+	const json: IDataObject = {
+		action: result.action,
+		key: result.key ?? null,
+		pageId: result.pageId ?? null,
+		url: result.url ?? null,
+		changed: result.changed,
+	};
+	if (result.changes && Object.keys(result.changes).length) json.changes = result.changes as unknown as IDataObject;
+	if (result.duplicates?.length) json.duplicates = result.duplicates;
+	if (result.dryRun) json.dryRun = true;
+	if (result.recovered) json.recovered = true;
+	if (result.error) Object.assign(json, errorItemJson(result.error));
+	return json;
+}
+
+/** All input items in one batch: read the data source once, then write only what changed. */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const continueOnFail = this.continueOnFail();
+	try {
+		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const params = parseWith(
+			upsertParamsSchema,
+			{
+				keyProperty: this.getNodeParameter('keyProperty', 0),
+				autoMap: this.getNodeParameter('autoMap', 0, true),
+				ignoreFields: String(options.ignoreFields ?? '')
+					.split(',')
+					.map((s) => s.trim())
+					.filter(Boolean),
+				mirror: options.mirror ?? false,
+				dryRun: options.dryRun ?? false,
+				onDuplicate: options.onDuplicate ?? 'fail',
+			},
+			{ what: 'Upsert Rows parameters', service: 'notion', operation: 'upsertRows' },
+		);
+		const inputs: InputRow[] = items.map((item, i) => {
+			const mapping = this.getNodeParameter('mapping.values', i, []) as Array<{ property: string; value: unknown }>;
+			const explicit: Record<string, unknown> = {};
+			for (const m of mapping) if (m.property?.trim()) explicit[m.property.trim()] = m.value;
+			return { fields: item.json, explicit };
+		});
+		const transport = await getNotionTransport(this);
+		const schema = await dataSourceFromParameters(this, transport, 0);
+		const sync = new NotionRowSync(transport, schema, { ...params, failFast: !continueOnFail });
+		const result = await sync.run(inputs);
+		const out: INodeExecutionData[] = result.rows.map((row) => ({ json: resultJson(row), pairedItem: { item: row.index ?? 0 } }));
+		for (const row of result.archived) out.push({ json: resultJson(row), pairedItem: { item: 0 } });
+		return out;
+	} catch (error) {
+		if (continueOnFail) {
+			return items.map((_, i) => ({ json: { action: 'failed', ...errorItemJson(error) }, pairedItem: { item: i } }));
+		}
+		throw toNodeError(this.getNode(), error);
+	}
+}

@@ -1,0 +1,173 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import * as clientGetAll from './actions/client/getAll.operation';
+import * as deviceGetAll from './actions/device/getAll.operation';
+import * as hostGet from './actions/host/get.operation';
+import * as hostGetAll from './actions/host/getAll.operation';
+import * as ispMetricGet from './actions/ispMetric/get.operation';
+import * as networkGetAll from './actions/network/getAll.operation';
+import { router } from './actions/router';
+import * as siteGet from './actions/site/get.operation';
+import * as siteGetAll from './actions/site/getAll.operation';
+import { searchHosts, searchLocalSites, searchSites } from './methods/listSearch';
+
+/**
+ * UniFi Sites: cloud Site Manager data (sites with statistics, hosts, devices, ISP metrics) with the Site Manager
+ * credential, and local console data (WiFi clients with signal, networks/VLANs) with the Network credential.
+ * HTTP goes through lib/unifi (ServiceHttpClient), see transport.ts for why.
+ */
+export class UnifiSites implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'UniFi Sites',
+		name: 'unifiSites',
+		icon: { light: 'file:unifiSites.svg', dark: 'file:unifiSites.dark.svg' },
+		group: ['input'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Read UniFi sites, consoles, devices, ISP metrics, WiFi clients and VLANs (Site Manager API and local console)',
+		defaults: { name: 'UniFi Sites' },
+		usableAsTool: true,
+		// eslint-disable-next-line n8n-nodes-base/node-class-description-inputs-wrong-regular-node
+		inputs: [NodeConnectionTypes.Main],
+		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'mspUnifiSiteManagerApi',
+				required: true,
+				displayOptions: { show: { resource: ['device', 'host', 'ispMetric', 'site'] } },
+			},
+			{
+				name: 'mspUnifiNetworkApi',
+				required: true,
+				displayOptions: { show: { resource: ['client', 'network'] } },
+			},
+		],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				default: 'site',
+				options: [
+					{ name: 'Client (Local Console)', value: 'client' },
+					{ name: 'Device', value: 'device' },
+					{ name: 'Host', value: 'host' },
+					{ name: 'ISP Metric', value: 'ispMetric' },
+					{ name: 'Network (Local Console)', value: 'network' },
+					{ name: 'Site', value: 'site' },
+				],
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['client'] } },
+				default: 'getAll',
+				options: [
+					{
+						name: 'Get Many',
+						value: 'getAll',
+						action: 'Get many wireless clients',
+						description: 'Get connected WiFi clients with signal strength, per site of the local console',
+					},
+				],
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['device'] } },
+				default: 'getAll',
+				options: [
+					{
+						name: 'Get Many',
+						value: 'getAll',
+						action: 'Get many devices',
+						description: 'Get network devices, one item per device with its host and site',
+					},
+				],
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['host'] } },
+				default: 'getAll',
+				options: [
+					{ name: 'Get', value: 'get', action: 'Get a host', description: 'Get one console (host)' },
+					{ name: 'Get Many', value: 'getAll', action: 'Get many hosts', description: 'Get the consoles (hosts) of the account' },
+				],
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['ispMetric'] } },
+				default: 'get',
+				options: [
+					{
+						name: 'Get',
+						value: 'get',
+						action: 'Get ISP metrics',
+						description: 'Get WAN latency, packet loss, uptime and throughput per site (5-minute or hourly)',
+					},
+				],
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['network'] } },
+				default: 'getAll',
+				options: [
+					{
+						name: 'Get Many',
+						value: 'getAll',
+						action: 'Get many networks',
+						description: 'Get networks and VLANs per site of the local console',
+					},
+				],
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['site'] } },
+				default: 'getAll',
+				options: [
+					{ name: 'Get', value: 'get', action: 'Get a site', description: 'Get one site with its statistics' },
+					{ name: 'Get Many', value: 'getAll', action: 'Get many sites', description: 'Get sites with statistics (devices, clients, WAN uptime, ISP)' },
+				],
+			},
+			...clientGetAll.description,
+			...deviceGetAll.description,
+			...hostGet.description,
+			...hostGetAll.description,
+			...ispMetricGet.description,
+			...networkGetAll.description,
+			...siteGet.description,
+			...siteGetAll.description,
+		],
+	};
+
+	methods = {
+		listSearch: { searchHosts, searchLocalSites, searchSites },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return router.call(this);
+	}
+}

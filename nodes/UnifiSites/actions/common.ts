@@ -1,0 +1,158 @@
+import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { z } from 'zod';
+import { parseWith } from '../../../lib/validation';
+
+type Show = NonNullable<IDisplayOptions['show']>;
+
+export function returnAllAndLimit(show: Show, _what = 'results'): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { ...show, returnAll: [false] } },
+		},
+	];
+}
+
+export function simplifyParameter(show: Show): INodeProperties {
+	return {
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to return a simplified version of the response instead of the raw data',
+		displayOptions: { show },
+	};
+}
+
+const limitSchema = z.object({
+	returnAll: z.boolean(),
+	limit: z.number().int('a whole number').min(1),
+});
+
+/** Read Return All + Limit for item `i`; undefined means "everything". */
+export function readLimit(ctx: IExecuteFunctions, i: number, operation: string): number | undefined {
+	const returnAll = ctx.getNodeParameter('returnAll', i, false) as boolean;
+	const params = parseWith(limitSchema, { returnAll, limit: returnAll ? 1 : ctx.getNodeParameter('limit', i, 50) }, {
+		what: 'parameters',
+		service: 'unifi',
+		operation,
+		itemIndex: i,
+	});
+	return params.returnAll ? undefined : params.limit;
+}
+
+export function readSimplify(ctx: IExecuteFunctions, i: number): boolean {
+	return ctx.getNodeParameter('simplify', i, true) as boolean;
+}
+
+/** Value of a resource locator parameter (list or ID mode), trimmed; '' when empty. */
+export function readLocator(ctx: IExecuteFunctions, name: string, i: number): string {
+	const value = ctx.getNodeParameter(name, i, '', { extractValue: true }) as unknown;
+	if (value && typeof value === 'object' && 'value' in value) return String((value as { value: unknown }).value ?? '').trim();
+	return String(value ?? '').trim();
+}
+
+export function siteLocator(show: Show, required = true): INodeProperties {
+	return {
+		displayName: 'Site',
+		name: 'site',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required,
+		description: 'The UniFi site (Site Manager site ID)',
+		displayOptions: { show },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a site...',
+				typeOptions: { searchListMethod: 'searchSites', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '66f0c1e2a3b4c5d6e7f80912',
+			},
+		],
+	};
+}
+
+export function hostLocator(show: Show, required: boolean, description: string): INodeProperties {
+	return {
+		displayName: 'Host',
+		name: 'host',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required,
+		description,
+		displayOptions: { show },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a console...',
+				typeOptions: { searchListMethod: 'searchHosts', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '900A6F00301100000000074A6BA90000000007A3387E0000000063EC9853:123456789',
+			},
+		],
+	};
+}
+
+/** Local console site (Client and Network resources): short name such as "default". */
+export function localSiteParameters(show: Show): INodeProperties[] {
+	return [
+		{
+			displayName: 'All Sites',
+			name: 'allSites',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to read every site of the console instead of one',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Local Site',
+			name: 'localSite',
+			type: 'resourceLocator',
+			default: { mode: 'list', value: '' },
+			required: true,
+			description: 'The site on the console (its short name, for example "default")',
+			displayOptions: { show: { ...show, allSites: [false] } },
+			modes: [
+				{
+					displayName: 'From List',
+					name: 'list',
+					type: 'list',
+					placeholder: 'Select a site...',
+					typeOptions: { searchListMethod: 'searchLocalSites', searchable: true },
+				},
+				{
+					displayName: 'By Name',
+					name: 'id',
+					type: 'string',
+					placeholder: 'default',
+				},
+			],
+		},
+	];
+}

@@ -1,0 +1,20 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { simplifyHost } from '../../../../lib/unifi';
+import { runPerItem } from '../../../shared/n8nAdapter';
+import { getSiteManagerClient } from '../../transport';
+import { readLimit, readSimplify, returnAllAndLimit, simplifyParameter } from '../common';
+
+const show = { resource: ['host'], operation: ['getAll'] };
+
+export const description: INodeProperties[] = [...returnAllAndLimit(show, 'hosts'), simplifyParameter(show)];
+
+/** GET /v1/hosts: the consoles (UniFi OS hosts) the API key can see. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const client = await getSiteManagerClient(this);
+	return runPerItem(this, async (i) => {
+		const limit = readLimit(this, i, 'listHosts');
+		const simplify = readSimplify(this, i);
+		const hosts = await client.listHosts({ limit, itemIndex: i });
+		return hosts.map((h) => (simplify ? simplifyHost(h) : h) as unknown as IDataObject);
+	});
+}

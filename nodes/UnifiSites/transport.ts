@@ -1,0 +1,39 @@
+import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import { UnifiNetworkClient, UnifiSiteManagerClient } from '../../lib/unifi';
+
+/**
+ * Builds the lib clients from the node's credentials.
+ *
+ * Why lib owns HTTP instead of `this.helpers.httpRequestWithAuthentication`: every service in this package (UniFi,
+ * NinjaOne, and Notion through its SDK) goes through one ServiceHttpClient, so retries with Retry-After, per-credential
+ * token-bucket rate limits shared by all nodes in the process (UniFi's 10,000/min and 100/min early-access buckets),
+ * error mapping and secret redaction follow one policy, are unit-tested once, and behave the same inside and outside
+ * n8n (benchmarks, sandbox tests). The credentials still declare `authenticate` and `test` so n8n's credential test works.
+ */
+
+export interface SiteManagerCredential {
+	apiKey: string;
+	baseUrl?: string;
+}
+
+export interface NetworkCredential {
+	consoleUrl: string;
+	apiKey: string;
+	allowSelfSigned?: boolean;
+	pathPrefix?: string;
+}
+
+export async function getSiteManagerClient(ctx: IExecuteFunctions | ILoadOptionsFunctions): Promise<UnifiSiteManagerClient> {
+	const credentials = await ctx.getCredentials<SiteManagerCredential & Record<string, unknown>>('mspUnifiSiteManagerApi');
+	return new UnifiSiteManagerClient({ apiKey: credentials.apiKey, baseUrl: credentials.baseUrl });
+}
+
+export async function getNetworkClient(ctx: IExecuteFunctions | ILoadOptionsFunctions): Promise<UnifiNetworkClient> {
+	const credentials = await ctx.getCredentials<NetworkCredential & Record<string, unknown>>('mspUnifiNetworkApi');
+	return new UnifiNetworkClient({
+		consoleUrl: credentials.consoleUrl,
+		apiKey: credentials.apiKey,
+		allowSelfSigned: credentials.allowSelfSigned === true,
+		pathPrefix: credentials.pathPrefix,
+	});
+}

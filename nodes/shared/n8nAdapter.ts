@@ -1,0 +1,81 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INode,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
+import { isMspOpsError, type MspOpsError } from '../../lib/errors';
+import { redact } from '../../lib/http/redact';
+
+/**
+ * The one place where lib errors become n8n errors, and where per-item execution, continueOnFail and
+ * pairedItem are handled, so every node in the package behaves the same way.
+ */
+
+function describe(error: MspOpsError): string | undefined {
+	const parts: string[] = [];
+	if (error.description) parts.push(error.description);
+	if (error.field) parts.push(`Field: ${error.field}`);
+	if (error.expected) parts.push(`Expected: ${error.expected}`);
+	if (error.received) parts.push(`Received: ${error.received}`);
+	if (error.requestId) parts.push(`Request id: ${error.requestId}`);
+	if (error.retryable) parts.push('This may succeed if you run it again later.');
+	return parts.length ? redact(parts.join('\n')) : undefined;
+}
+
+/** Map any thrown value to NodeApiError (service answered with an error) or NodeOperationError (everything else). */
+export function toNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (isMspOpsError(error)) {
+		const index = itemIndex ?? error.itemIndex;
+		const message = redact(error.message);
+		if (error.httpStatus !== undefined) {
+			return new NodeApiError(node, error.toJSON() as JsonObject, {
+				message,
+				description: describe(error),
+				httpCode: String(error.httpStatus),
+				itemIndex: index,
+			});
+		}
+		return new NodeOperationError(node, message, { description: describe(error), itemIndex: index });
+	}
+	const message = redact(error instanceof Error ? error.message : String(error));
+	return new NodeOperationError(node, message, { itemIndex });
+}
+
+/** The JSON put on an item when continueOnFail is on: message plus the structured fields. */
+export function errorItemJson(error: unknown): IDataObject {
+	if (isMspOpsError(error)) return { error: redact(error.message), details: error.toJSON() as IDataObject };
+	return { error: redact(error instanceof Error ? error.message : String(error)) };
+}
+
+/**
+ * Run `handler` once per input item. Results are wrapped with pairedItem; a failing item either becomes an
+ * error item (continueOnFail) or stops the node with an error that names the item.
+ */
+export async function runPerItem(
+	ctx: IExecuteFunctions,
+	handler: (itemIndex: number) => Promise<IDataObject | IDataObject[]>,
+): Promise<INodeExecutionData[]> {
+	const items = ctx.getInputData();
+	const out: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const result = await handler(i);
+			const executionData = ctx.helpers.constructExecutionMetaData(ctx.helpers.returnJsonArray(result), {
+				itemData: { item: i },
+			});
+			out.push(...executionData);
+		} catch (error) {
+			if (ctx.continueOnFail()) {
+				out.push({ json: errorItemJson(error), pairedItem: { item: i } });
+				continue;
+			}
+			throw toNodeError(ctx.getNode(), error, i);
+		}
+	}
+	return out;
+}

@@ -1,0 +1,13 @@
+/**
+ * The credentials every emulator accepts. They are test values for the local sandbox only; the emulators
+ * reject anything else with the service's real 401 body.
+ */
+export const SANDBOX_CREDENTIALS = Object.freeze({
+	unifiApiKey: 'sandbox-unifi-key',
+	unifiNetworkApiKey: 'sandbox-unifi-network-key',
+	ninjaClientId: 'sandbox-ninja-client',
+	ninjaClientSecret: 'sandbox-ninja-client-secret-value',
+	notionToken: 'sandbox-notion-integration-token',
+	hubspotToken: 'sandbox-hubspot-private-app-token',
+	supabaseServiceKey: 'sandbox-supabase-service-role-key',
+});

@@ -1,0 +1,780 @@
+import { Emulator, bearerToken, createRng, HttpError, randomId, type EmulatorOptions, type RateLimitConfig, type RateLimitDecision, type SandboxRequest, type SandboxResponse } from './core';
+import { SANDBOX_CREDENTIALS } from './credentials';
+
+/**
+ * HubSpot CRM v3 emulator: companies and contacts (list, get, update, create, archive, batch read/create/update/
+ * upsert/archive, search) and property definitions. Seeded from the world: one company per site (unique domain)
+ * and a couple of contacts per company. Limits marked [UNVERIFIED] in the API contracts are options.
+ */
+
+/** The part of the generated world this emulator reads (structural, so it does not depend on world internals). */
+export interface HubSpotWorldInput {
+	sites: Array<{
+		customerName: string;
+		domain: string;
+		state?: string;
+		hubspot?: { companyName?: string; domain?: string; city?: string; state?: string; phone?: string };
+	}>;
+}
+
+export interface HubSpotEmulatorOptions extends EmulatorOptions {
+	/** 'free' (100 / 10 s, default) or 'pro' (190 / 10 s) for the default ten-secondly window. */
+	tier?: 'free' | 'pro';
+	/** Daily request allowance per token (default 250,000). */
+	dailyLimit?: number;
+	/** Max inputs per batch request (default 100) [UNVERIFIED]. */
+	maxBatchInputs?: number;
+	/** Max `limit` for search (default 200) and list (default 100). */
+	maxSearchLimit?: number;
+	maxListLimit?: number;
+	/** Contacts seeded per company (default 2). */
+	contactsPerCompany?: number;
+	/** Seed for ids/correlation ids (default 7). */
+	seed?: number;
+}
+
+type ObjectType = 'companies' | 'contacts';
+
+export interface CrmObject {
+	id: string;
+	properties: Record<string, string | null>;
+	createdAt: string;
+	updatedAt: string;
+	archived: boolean;
+	archivedAt?: string;
+}
+
+export interface PropertyDefinition {
+	name: string;
+	label: string;
+	type: string;
+	fieldType: string;
+	groupName: string;
+	description: string;
+	hasUniqueValue: boolean;
+	hidden: boolean;
+	formField: boolean;
+	calculated: boolean;
+	externalOptions: boolean;
+	displayOrder: number;
+	options: unknown[];
+	createdAt: string;
+	updatedAt: string;
+	modificationMetadata: { archivable: boolean; readOnlyDefinition: boolean; readOnlyValue: boolean };
+}
+
+const SEED_TIME = Date.parse('2024-01-15T09:00:00.000Z');
+const TYPES: ObjectType[] = ['companies', 'contacts'];
+const SINGULAR: Record<ObjectType, string> = { companies: 'COMPANY', contacts: 'CONTACT' };
+const DEFAULT_PROPS: Record<ObjectType, string[]> = {
+	companies: ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name'],
+	contacts: ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'],
+};
+const READ_ONLY = new Set(['hs_object_id', 'createdate', 'hs_lastmodifieddate', 'lastmodifieddate']);
+const FIRST = ['Alex', 'Sam', 'Jordan', 'Taylor', 'Morgan', 'Casey', 'Riley', 'Jamie', 'Drew', 'Avery'];
+const LAST = ['Nguyen', 'Smith', 'Garcia', 'Patel', 'Johnson', 'Kim', 'Brown', 'Lopez', 'Miller', 'Davis'];
+const ROLES = ['Office Manager', 'Owner', 'IT Contact', 'Operations Lead'];
+
+function iso(ms: number): string {
+	return new Date(ms).toISOString();
+}
+
+function property(name: string, label: string, type = 'string', fieldType = 'text', extra: Partial<PropertyDefinition> = {}): PropertyDefinition {
+	return {
+		name,
+		label,
+		type,
+		fieldType,
+		groupName: extra.groupName ?? 'companyinformation',
+		description: '',
+		hasUniqueValue: false,
+		hidden: false,
+		formField: true,
+		calculated: false,
+		externalOptions: false,
+		displayOrder: -1,
+		options: [],
+		createdAt: iso(SEED_TIME),
+		updatedAt: iso(SEED_TIME),
+		modificationMetadata: { archivable: true, readOnlyDefinition: true, readOnlyValue: false },
+		...extra,
+	};
+}
+
+function builtinProperties(type: ObjectType): PropertyDefinition[] {
+	const group = type === 'companies' ? 'companyinformation' : 'contactinformation';
+	const ro = { archivable: false, readOnlyDefinition: true, readOnlyValue: true };
+	const common = [
+		property('hs_object_id', 'Record ID', 'number', 'number', { groupName: group, modificationMetadata: ro }),
+		property('createdate', 'Create Date', 'datetime', 'date', { groupName: group, modificationMetadata: ro }),
+		property(type === 'companies' ? 'hs_lastmodifieddate' : 'lastmodifieddate', 'Last Modified Date', 'datetime', 'date', { groupName: group, modificationMetadata: ro }),
+		property('phone', 'Phone Number', 'string', 'phonenumber', { groupName: group }),
+		property('city', 'City', 'string', 'text', { groupName: group }),
+		property('state', 'State/Region', 'string', 'text', { groupName: group }),
+	];
+	if (type === 'companies') {
+		return [
+			...common,
+			property('name', 'Company name', 'string', 'text', { groupName: group }),
+			property('domain', 'Company Domain Name', 'string', 'text', { groupName: group, hasUniqueValue: true }),
+			property('website', 'Website URL', 'string', 'text', { groupName: group }),
+			property('industry', 'Industry', 'enumeration', 'select', { groupName: group }),
+			property('description', 'Description', 'string', 'textarea', { groupName: group }),
+			property('numberofemployees', 'Number of Employees', 'number', 'number', { groupName: group }),
+			property('lifecyclestage', 'Lifecycle Stage', 'enumeration', 'radio', { groupName: group }),
+		];
+	}
+	return [
+		...common,
+		property('hs_lastmodifieddate', 'Object last modified date/time', 'datetime', 'date', { groupName: group, modificationMetadata: ro }),
+		property('email', 'Email', 'string', 'text', { groupName: group, hasUniqueValue: true }),
+		property('firstname', 'First Name', 'string', 'text', { groupName: group }),
+		property('lastname', 'Last Name', 'string', 'text', { groupName: group }),
+		property('jobtitle', 'Job Title', 'string', 'text', { groupName: group }),
+		property('company', 'Company Name', 'string', 'text', { groupName: group }),
+		property('associatedcompanyid', 'Primary Associated Company ID', 'number', 'number', { groupName: group }),
+		property('lifecyclestage', 'Lifecycle Stage', 'enumeration', 'radio', { groupName: group }),
+	];
+}
+
+interface Filter {
+	propertyName?: string;
+	operator?: string;
+	value?: unknown;
+	highValue?: unknown;
+	values?: unknown[];
+}
+
+export class HubSpotEmulator extends Emulator {
+	readonly name = 'hubspot';
+	readonly objects: Record<ObjectType, Map<string, CrmObject>> = { companies: new Map(), contacts: new Map() };
+	readonly properties: Record<ObjectType, Map<string, PropertyDefinition>> = { companies: new Map(), contacts: new Map() };
+	private nextId = 0;
+	private rng: () => number;
+	private daily = new Map<string, number>();
+	private readonly hopts: HubSpotEmulatorOptions;
+
+	constructor(
+		private readonly world: HubSpotWorldInput,
+		options: HubSpotEmulatorOptions = {},
+	) {
+		super(options);
+		this.hopts = options;
+		this.rng = createRng(options.seed ?? 7);
+		this.resetState();
+		for (const type of TYPES) {
+			const base = `/crm/v3/objects/${type}`;
+			this.route('GET', base, (req) => this.list(type, req));
+			this.route('POST', base, (req) => this.create(type, req));
+			this.route('POST', `${base}/search`, (req) => this.search(type, req), { bucket: 'search' });
+			this.route('POST', `${base}/batch/read`, (req) => this.batchRead(type, req));
+			this.route('POST', `${base}/batch/create`, (req) => this.batchCreate(type, req));
+			this.route('POST', `${base}/batch/update`, (req) => this.batchUpdate(type, req));
+			this.route('POST', `${base}/batch/upsert`, (req) => this.batchUpsert(type, req));
+			this.route('POST', `${base}/batch/archive`, (req) => this.batchArchive(type, req));
+			this.route('GET', `${base}/:id`, (req) => this.getOne(type, req));
+			this.route('PATCH', `${base}/:id`, (req) => this.patchOne(type, req));
+			this.route('DELETE', `${base}/:id`, (req) => this.archiveOne(type, req));
+			this.route('GET', `/crm/v3/properties/${type}`, (req) => this.listProperties(type, req));
+			this.route('POST', `/crm/v3/properties/${type}`, (req) => this.createProperty(type, req));
+			this.route('GET', `/crm/v3/properties/${type}/:name`, (req) => this.getProperty(type, req));
+		}
+	}
+
+	// ------------------------------------------------------------------ config
+
+	protected defaultRateLimits(): Record<string, RateLimitConfig | null> {
+		const opts = this.options as HubSpotEmulatorOptions;
+		return {
+			default: { kind: 'window', limit: opts.tier === 'pro' ? 190 : 100, windowMs: 10_000 },
+			search: { kind: 'window', limit: 5, windowMs: 1_000 },
+		};
+	}
+
+	private get maxBatch(): number {
+		return this.hopts.maxBatchInputs ?? 100;
+	}
+
+	private get dailyLimit(): number {
+		return this.hopts.dailyLimit ?? 250_000;
+	}
+
+	// ------------------------------------------------------------------ seed
+
+	resetState(): void {
+		this.nextId = 0;
+		this.rng = createRng(this.hopts.seed ?? 7);
+		this.daily.clear();
+		for (const type of TYPES) {
+			this.objects[type].clear();
+			this.properties[type] = new Map(builtinProperties(type).map((p) => [p.name, p]));
+		}
+		const seenDomains = new Set<string>();
+		const perCompany = this.hopts.contactsPerCompany ?? 2;
+		this.world.sites.forEach((site, i) => {
+			const hs = site.hubspot ?? {};
+			let domain = (hs.domain ?? site.domain).toLowerCase();
+			if (seenDomains.has(domain)) domain = `${domain.replace(/\..*$/, '')}-${i}.${domain.split('.').slice(1).join('.') || 'example'}`;
+			seenDomains.add(domain);
+			const at = SEED_TIME + i * 60_000;
+			const company = this.insert('companies', {
+				name: hs.companyName ?? site.customerName,
+				domain,
+				city: hs.city ?? null,
+				state: hs.state ?? site.state ?? null,
+				phone: hs.phone ?? null,
+				website: `https://www.${domain}`,
+				lifecyclestage: 'customer',
+			}, at);
+			for (let c = 0; c < perCompany; c++) {
+				const first = FIRST[(i + c * 3) % FIRST.length];
+				const last = LAST[(i * 7 + c) % LAST.length];
+				this.insert('contacts', {
+					email: `${first}.${last}${c ? c + 1 : ''}@${domain}`.toLowerCase(),
+					firstname: first,
+					lastname: last,
+					jobtitle: ROLES[(i + c) % ROLES.length],
+					company: company.properties.name,
+					associatedcompanyid: company.id,
+					phone: hs.phone ?? null,
+					lifecyclestage: 'customer',
+				}, at + c + 1);
+			}
+		});
+	}
+
+	private insert(type: ObjectType, props: Record<string, string | null>, at = this.now()): CrmObject {
+		const id = String((type === 'companies' ? 9_000_000_000 : 1_000_000_000) + ++this.nextId * 101);
+		const created = iso(at);
+		const properties: Record<string, string | null> = { ...props, hs_object_id: id, createdate: created, hs_lastmodifieddate: created };
+		if (type === 'contacts') properties.lastmodifieddate = created;
+		const obj: CrmObject = { id, properties, createdAt: created, updatedAt: created, archived: false };
+		this.objects[type].set(id, obj);
+		return obj;
+	}
+
+	state(): unknown {
+		return {
+			companies: [...this.objects.companies.values()],
+			contacts: [...this.objects.contacts.values()],
+			customProperties: Object.fromEntries(TYPES.map((t) => [t, [...this.properties[t].values()].filter((p) => !p.modificationMetadata.readOnlyDefinition)])),
+		};
+	}
+
+	// ------------------------------------------------------------------ errors
+
+	private correlationId(): string {
+		const h = randomId(this.rng, 32);
+		return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+	}
+
+	private error(status: number, category: string, message: string, extra: Record<string, unknown> = {}): HttpError {
+		return new HttpError({ status, body: { status: 'error', message, correlationId: this.correlationId(), category, ...extra } });
+	}
+
+	private validation(message: string, errors?: Array<{ message: string; code?: string; context?: Record<string, unknown> }>): HttpError {
+		return this.error(400, 'VALIDATION_ERROR', message, errors ? { errors } : {});
+	}
+
+	protected authenticate(req: SandboxRequest): SandboxResponse | undefined {
+		const token = bearerToken(req);
+		if (token !== SANDBOX_CREDENTIALS.hubspotToken) {
+			return {
+				status: 401,
+				body: {
+					status: 'error',
+					message: 'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
+					correlationId: this.correlationId(),
+					category: 'INVALID_AUTHENTICATION',
+				},
+			};
+		}
+		req.principal = token;
+		const used = (this.daily.get(token) ?? 0) + 1;
+		this.daily.set(token, used);
+		if (used > this.dailyLimit) {
+			return {
+				status: 429,
+				headers: { 'retry-after': '3600', ...this.limitHeaders(undefined, token) },
+				body: { status: 'error', message: 'You have reached your daily limit.', errorType: 'RATE_LIMIT', correlationId: this.correlationId(), policyName: 'DAILY' },
+			};
+		}
+		return undefined;
+	}
+
+	private limitHeaders(decision: RateLimitDecision | undefined, principal: string | undefined): Record<string, string> {
+		const headers: Record<string, string> = {
+			'X-HubSpot-RateLimit-Daily': String(this.dailyLimit),
+			'X-HubSpot-RateLimit-Daily-Remaining': String(Math.max(0, this.dailyLimit - (this.daily.get(principal ?? '') ?? 0))),
+		};
+		if (decision) {
+			headers['X-HubSpot-RateLimit-Max'] = String(decision.limit);
+			headers['X-HubSpot-RateLimit-Remaining'] = String(decision.remaining);
+			headers['X-HubSpot-RateLimit-Interval-Milliseconds'] = String(decision.windowMs);
+		}
+		return headers;
+	}
+
+	protected rateLimitHeaders(req: SandboxRequest, decision: RateLimitDecision | undefined): Record<string, string> {
+		// Search endpoints are limited separately and do not carry the ten-secondly headers.
+		if (req.path.endsWith('/search')) return {};
+		return this.limitHeaders(decision, req.principal);
+	}
+
+	protected rateLimitedResponse(req: SandboxRequest, decision: RateLimitDecision): SandboxResponse {
+		const search = req.path.endsWith('/search');
+		return {
+			status: 429,
+			headers: {
+				'retry-after': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))),
+				...(search ? {} : this.limitHeaders(decision, req.principal)),
+			},
+			body: search
+				? { status: 'error', message: 'You have reached your secondly limit.', errorType: 'RATE_LIMIT', correlationId: this.correlationId(), policyName: 'SECONDLY' }
+				: { status: 'error', message: 'You have reached your ten secondly limit.', errorType: 'RATE_LIMIT', correlationId: this.correlationId(), policyName: 'TEN_SECONDLY_ROLLING' },
+		};
+	}
+
+	protected serverErrorResponse(_req: SandboxRequest, status: number): SandboxResponse {
+		if (status === 500) {
+			return { status, body: { status: 'error', message: 'internal error', correlationId: this.correlationId(), category: 'INTERNAL_ERROR' } };
+		}
+		return { status, headers: { 'content-type': 'text/html' }, body: `<html><body><h1>${status} Service Unavailable</h1></body></html>` };
+	}
+
+	protected notFoundResponse(_req: SandboxRequest): SandboxResponse {
+		return { status: 404, headers: { 'content-type': 'text/html' }, body: '' };
+	}
+
+	// ------------------------------------------------------------------ helpers
+
+	private requestedProps(type: ObjectType, raw: unknown): string[] {
+		if (raw === undefined || raw === null || raw === '') return DEFAULT_PROPS[type];
+		const list = Array.isArray(raw) ? raw.map(String) : String(raw).split(',');
+		return [...new Set([...DEFAULT_PROPS[type], ...list.map((s) => s.trim()).filter(Boolean)])];
+	}
+
+	private queryList(req: SandboxRequest, name: string): string[] | undefined {
+		const values = req.query.getAll(name).flatMap((v) => v.split(','));
+		return values.length ? values : undefined;
+	}
+
+	private view(obj: CrmObject, props: string[]): Record<string, unknown> {
+		const properties: Record<string, string | null> = {};
+		for (const p of props) if (p in obj.properties) properties[p] = obj.properties[p];
+		return { id: obj.id, properties, createdAt: obj.createdAt, updatedAt: obj.updatedAt, archived: obj.archived, ...(obj.archivedAt ? { archivedAt: obj.archivedAt } : {}) };
+	}
+
+	/** Validate a properties object: known, writable, string-ish values (HubSpot coerces numbers/booleans to strings). */
+	private cleanProps(type: ObjectType, raw: unknown): Record<string, string | null> {
+		if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+			throw this.validation('Invalid input JSON on line 1: properties must be an object', [{ message: 'properties must be an object', code: 'INVALID_INPUT' }]);
+		}
+		const out: Record<string, string | null> = {};
+		const problems: Array<{ message: string; code: string; context: Record<string, unknown> }> = [];
+		for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+			const def = this.properties[type].get(key);
+			if (!def) {
+				problems.push({ message: `Property "${key}" does not exist`, code: 'PROPERTY_DOESNT_EXIST', context: { propertyName: [key] } });
+				continue;
+			}
+			if (READ_ONLY.has(key)) {
+				problems.push({ message: `"${key}" is a read only property; its value cannot be set.`, code: 'READ_ONLY_VALUE', context: { propertyName: [key] } });
+				continue;
+			}
+			if (value !== null && typeof value === 'object') {
+				problems.push({ message: `${JSON.stringify(value)} was not a valid value for ${key}`, code: 'INVALID_STRING', context: { propertyName: [key] } });
+				continue;
+			}
+			const str = value === null ? null : String(value);
+			if (def.type === 'number' && str !== null && str !== '' && !Number.isFinite(Number(str))) {
+				problems.push({ message: `${str} was not a valid number.`, code: 'INVALID_LONG', context: { propertyName: [key] } });
+				continue;
+			}
+			out[key] = str === '' ? null : str;
+		}
+		if (problems.length) {
+			throw this.validation(`Property values were not valid: ${JSON.stringify(problems.map((p) => ({ isValid: false, message: p.message, error: p.code, name: p.context.propertyName })))}`, problems);
+		}
+		return out;
+	}
+
+	private uniqueProperty(type: ObjectType, idProperty: string | undefined | null): string | undefined {
+		if (!idProperty || idProperty === 'hs_object_id') return undefined;
+		const def = this.properties[type].get(idProperty);
+		if (!def) throw this.validation(`Property "${idProperty}" does not exist`, [{ message: `Property "${idProperty}" does not exist`, code: 'PROPERTY_DOESNT_EXIST', context: { propertyName: [idProperty] } }]);
+		if (!def.hasUniqueValue) {
+			throw this.validation(`${idProperty} is not a unique property`, [{ message: `${idProperty} is not a unique property`, code: 'INVALID_ID_PROPERTY', context: { idProperty: [idProperty] } }]);
+		}
+		return idProperty;
+	}
+
+	private find(type: ObjectType, id: string, idProperty?: string, includeArchived = false): CrmObject | undefined {
+		const prop = this.uniqueProperty(type, idProperty);
+		if (!prop) {
+			const obj = this.objects[type].get(id);
+			return obj && (includeArchived || !obj.archived) ? obj : undefined;
+		}
+		const want = id.toLowerCase();
+		for (const obj of this.objects[type].values()) if (!obj.archived && obj.properties[prop]?.toLowerCase() === want) return obj;
+		return undefined;
+	}
+
+	/** Existing live object holding a unique value that `props` would duplicate. */
+	private conflict(type: ObjectType, props: Record<string, string | null>, selfId?: string): { obj: CrmObject; prop: string } | undefined {
+		for (const def of this.properties[type].values()) {
+			if (!def.hasUniqueValue) continue;
+			const value = props[def.name];
+			if (!value) continue;
+			for (const obj of this.objects[type].values()) {
+				if (!obj.archived && obj.id !== selfId && obj.properties[def.name]?.toLowerCase() === value.toLowerCase()) return { obj, prop: def.name };
+			}
+		}
+		return undefined;
+	}
+
+	private conflictError(type: ObjectType, c: { obj: CrmObject; prop: string }): HttpError {
+		const label = type === 'contacts' ? 'Contact' : 'Company';
+		return this.error(409, 'CONFLICT', `${label} already exists. Existing ID: ${c.obj.id}`, { context: { [c.prop]: [c.obj.properties[c.prop]] } });
+	}
+
+	private apply(obj: CrmObject, type: ObjectType, props: Record<string, string | null>): void {
+		Object.assign(obj.properties, props);
+		const at = iso(Math.max(this.now(), Date.parse(obj.updatedAt) + 1));
+		obj.updatedAt = at;
+		obj.properties.hs_lastmodifieddate = at;
+		if (type === 'contacts') obj.properties.lastmodifieddate = at;
+	}
+
+	private inputs(req: SandboxRequest): Array<Record<string, unknown>> {
+		const body = req.body as { inputs?: unknown } | undefined;
+		if (!body || !Array.isArray(body.inputs)) {
+			throw this.validation('Invalid input JSON on line 1: inputs is required', [{ message: 'inputs is required', code: 'REQUIRED_FIELD', context: { field: ['inputs'] } }]);
+		}
+		if (body.inputs.length > this.maxBatch) {
+			const message = `Batch input limit exceeded: ${body.inputs.length} inputs provided, maximum is ${this.maxBatch}`;
+			throw this.validation(message, [{ message, code: 'TOO_MANY_INPUTS', context: { limit: [String(this.maxBatch)] } }]);
+		}
+		return body.inputs as Array<Record<string, unknown>>;
+	}
+
+	private batchResult(status: number, results: unknown[], errors: unknown[], started: number): SandboxResponse {
+		const base = { status: 'COMPLETE', results, startedAt: iso(started), completedAt: iso(this.now()) };
+		if (errors.length) return { status: 207, body: { ...base, numErrors: errors.length, errors } };
+		return { status, body: base };
+	}
+
+	private intParam(raw: string | null, name: string, max: number, fallback: number): number {
+		if (raw === null || raw === '') return fallback;
+		const n = Number(raw);
+		if (!Number.isInteger(n) || n < 1 || n > max) {
+			throw this.validation(`${name} must be an integer between 1 and ${max}`, [{ message: `${name} must be between 1 and ${max}`, code: 'INVALID_INTEGER', context: { [name]: [raw] } }]);
+		}
+		return n;
+	}
+
+	// ------------------------------------------------------------------ object endpoints
+
+	private list(type: ObjectType, req: SandboxRequest): SandboxResponse {
+		const limit = this.intParam(req.query.get('limit'), 'limit', this.hopts.maxListLimit ?? 100, 10);
+		const after = Number(req.query.get('after') ?? '0');
+		const archived = req.query.get('archived') === 'true';
+		const props = this.requestedProps(type, this.queryList(req, 'properties'));
+		const all = [...this.objects[type].values()].filter((o) => o.archived === archived).sort((a, b) => Number(a.id) - Number(b.id));
+		const start = Number.isFinite(after) && after > 0 ? all.findIndex((o) => Number(o.id) >= after) : 0;
+		const page = start < 0 ? [] : all.slice(start, start + limit);
+		const next = start >= 0 ? all[start + limit] : undefined;
+		return {
+			status: 200,
+			body: {
+				results: page.map((o) => this.view(o, props)),
+				...(next ? { paging: { next: { after: next.id, link: `https://api.hubapi.com/crm/v3/objects/${type}?after=${next.id}` } } } : {}),
+			},
+		};
+	}
+
+	private getOne(type: ObjectType, req: SandboxRequest): SandboxResponse {
+		const obj = this.find(type, req.params.id, req.query.get('idProperty') ?? undefined, req.query.get('archived') === 'true');
+		if (!obj) throw this.error(404, 'OBJECT_NOT_FOUND', 'Object not found.  objectId are usually numeric.', { context: { id: [req.params.id] } });
+		return { status: 200, body: this.view(obj, this.requestedProps(type, this.queryList(req, 'properties'))) };
+	}
+
+	private create(type: ObjectType, req: SandboxRequest): SandboxResponse {
+		const body = (req.body ?? {}) as { properties?: unknown };
+		const props = this.cleanProps(type, body.properties ?? {});
+		const c = this.conflict(type, props);
+		if (c) throw this.conflictError(type, c);
+		const obj = this.insert(type, props);
+		return { status: 201, body: this.view(obj, Object.keys(obj.properties)) };
+	}
+
+	private patchOne(type: ObjectType, req: SandboxRequest): SandboxResponse {
+		const obj = this.find(type, req.params.id, req.query.get('idProperty') ?? undefined);
+		if (!obj) throw this.error(404, 'OBJECT_NOT_FOUND', 'Object not found.  objectId are usually numeric.', { context: { id: [req.params.id] } });
+		const props = this.cleanProps(type, ((req.body ?? {}) as { properties?: unknown }).properties ?? {});
+		const c = this.conflict(type, props, obj.id);
+		if (c) throw this.conflictError(type, c);
+		this.apply(obj, type, props);
+		return { status: 200, body: this.view(obj, Object.keys(obj.properties)) };
+	}
+
+	private archiveOne(type: ObjectType, req: SandboxRequest): SandboxResponse {
+		const obj = this.objects[type].get(req.params.id);
+		if (obj && !obj.archived) {
+			obj.archived = true;
+			obj.archivedAt = iso(this.now());
+		}
+		return { status: 204 };
+	}
+
+	private batchRead(type: ObjectType, req: SandboxRequest): SandboxResponse {
+		const started = this.now();
+		const inputs = this.inputs(req);
+		const body = req.body as { idProperty?: string; properties?: string[] };
+		const props = this.requestedProps(type, body.properties);
+		const missing: string[] = [];
+		const results: unknown[] = [];
+		for (const input of inputs) {
+			const id = String(input.id ?? '');
+			const obj = this.find(type, id, body.idProperty);
+			if (obj) results.push(this.view(obj, props));
+			else missing.push(id);
+		}
+		const errors = missing.length
+			? [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: `Could not get some ${SINGULAR[type]} objects, they may be deleted or not exist. Check that ids are valid.`, context: { ids: missing } }]
+			: [];
+		return this.batchResult(200, results, errors, started);
+	}
+
+	private batchCreate(type: ObjectType, req: SandboxRequest): SandboxResponse {
+		const started = this.now();
+		const inputs = this.inputs(req);
+		const cleaned = inputs.map((input) => this.cleanProps(type, input.properties ?? {}));
+		const seen = new Map<string, string>();
+		for (const props of cleaned) {
+			const c = this.conflict(type, props);
+			if (c) throw this.conflictError(type, c);
+			for (const def of this.properties[type].values()) {
+				const v = def.hasUniqueValue ? props[def.name]?.toLowerCase() : undefined;
+				if (!v) continue;
+				if (seen.has(`${def.name}|${v}`)) throw this.validation(`Duplicate ${def.name} "${v}" in batch inputs`, [{ message: `Duplicate ${def.name} in inputs`, code: 'DUPLICATE_INPUT', context: { [def.name]: [v] } }]);
+				seen.set(`${def.name}|${v}`, v);
+			}
+		}
+		const results = cleaned.map((props) => {
+			const obj = this.insert(type, props);
+			return this.view(obj, Object.keys(obj.properties));
+		});
+		return this.batchResult(201, results, [], started);
+	}
+
+	private batchUpdate(type: ObjectType, req: SandboxRequest): SandboxResponse {
+		const started = this.now();
+		const inputs = this.inputs(req);
+		const plans = inputs.map((input) => {
+			const id = String(input.id ?? '');
+			const obj = this.find(type, id, input.idProperty as string | undefined);
+			const props = this.cleanProps(type, input.properties ?? {});
+			if (obj) {
+				const c = this.conflict(type, props, obj.id);
+				if (c) throw this.conflictError(type, c);
+			}
+			return { id, obj, props };
+		});
+		const missing = plans.filter((p) => !p.obj).map((p) => p.id);
+		const results = plans
+			.filter((p) => p.obj)
+			.map((p) => {
+				const obj = p.obj as CrmObject;
+				this.apply(obj, type, p.props);
+				return this.view(obj, Object.keys(obj.properties));
+			});
+		const errors = missing.length
+			? [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: `Could not get some ${SINGULAR[type]} objects, they may be deleted or not exist. Check that ids are valid.`, context: { ids: missing } }]
+			: [];
+		return this.batchResult(200, results, errors, started);
+	}
+
+	private batchUpsert(type: ObjectType, req: SandboxRequest): SandboxResponse {
+		const started = this.now();
+		const inputs = this.inputs(req);
+		const plans = inputs.map((input) => {
+			const idProperty = input.idProperty as string | undefined;
+			const prop = this.uniqueProperty(type, idProperty);
+			if (!prop) {
+				throw this.validation('idProperty must be a unique property', [{ message: 'idProperty is required and must be a property with unique values', code: 'INVALID_ID_PROPERTY', context: { idProperty: [String(idProperty)] } }]);
+			}
+			const id = String(input.id ?? '');
+			if (!id) throw this.validation('id is required', [{ message: 'id is required', code: 'REQUIRED_FIELD', context: { field: ['id'] } }]);
+			return { id, prop, props: this.cleanProps(type, input.properties ?? {}) };
+		});
+		const results = plans.map(({ id, prop, props }) => {
+			const existing = this.find(type, id, prop);
+			if (existing) {
+				this.apply(existing, type, props);
+				return { ...this.view(existing, Object.keys(existing.properties)), new: false };
+			}
+			const obj = this.insert(type, { ...props, [prop]: id });
+			return { ...this.view(obj, Object.keys(obj.properties)), new: true };
+		});
+		return this.batchResult(200, results, [], started);
+	}
+
+	private batchArchive(type: ObjectType, req: SandboxRequest): SandboxResponse {
+		for (const input of this.inputs(req)) {
+			const obj = this.objects[type].get(String(input.id ?? ''));
+			if (obj && !obj.archived) {
+				obj.archived = true;
+				obj.archivedAt = iso(this.now());
+			}
+		}
+		return { status: 204 };
+	}
+
+	// ------------------------------------------------------------------ search
+
+	private matches(obj: CrmObject, f: Filter): boolean {
+		const name = f.propertyName ?? '';
+		const raw = name === 'hs_object_id' || name === 'id' ? obj.id : obj.properties[name];
+		const has = raw !== undefined && raw !== null && raw !== '';
+		const value = f.value === undefined || f.value === null ? '' : String(f.value);
+		const cmp = (a: string, b: string): number => {
+			const na = Number(a);
+			const nb = Number(b);
+			if (a !== '' && b !== '' && Number.isFinite(na) && Number.isFinite(nb)) return na - nb;
+			const da = Date.parse(a);
+			const db = Date.parse(b);
+			if (!Number.isNaN(da) && !Number.isNaN(db) && /\d{4}-\d{2}/.test(a)) return da - db;
+			return a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0;
+		};
+		const str = has ? String(raw) : '';
+		switch (f.operator) {
+			case 'EQ':
+				return has && cmp(str, value) === 0;
+			case 'NEQ':
+				return !has || cmp(str, value) !== 0;
+			case 'LT':
+				return has && cmp(str, value) < 0;
+			case 'LTE':
+				return has && cmp(str, value) <= 0;
+			case 'GT':
+				return has && cmp(str, value) > 0;
+			case 'GTE':
+				return has && cmp(str, value) >= 0;
+			case 'BETWEEN':
+				return has && cmp(str, value) >= 0 && cmp(str, String(f.highValue ?? '')) <= 0;
+			case 'IN':
+				return has && (f.values ?? []).some((v) => cmp(str, String(v)) === 0);
+			case 'NOT_IN':
+				return !has || !(f.values ?? []).some((v) => cmp(str, String(v)) === 0);
+			case 'HAS_PROPERTY':
+				return has;
+			case 'NOT_HAS_PROPERTY':
+				return !has;
+			case 'CONTAINS_TOKEN':
+			case 'NOT_CONTAINS_TOKEN': {
+				const pattern = new RegExp(`^${value.toLowerCase().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+				const tokens = str.toLowerCase().split(/[\s@.,;:/_-]+/).filter(Boolean);
+				const hit = has && (pattern.test(str.toLowerCase()) || tokens.some((t) => pattern.test(t)));
+				return f.operator === 'CONTAINS_TOKEN' ? hit : !hit;
+			}
+			default:
+				throw this.validation(`Unsupported operator ${String(f.operator)}`, [{ message: `operator ${String(f.operator)} is not valid`, code: 'INVALID_OPERATOR', context: { operator: [String(f.operator)] } }]);
+		}
+	}
+
+	private search(type: ObjectType, req: SandboxRequest): SandboxResponse {
+		const body = (req.body ?? {}) as { filterGroups?: Array<{ filters?: Filter[] }>; sorts?: unknown[]; properties?: string[]; limit?: number; after?: string | number; query?: string };
+		const max = this.hopts.maxSearchLimit ?? 200;
+		const limit = body.limit ?? 10;
+		if (!Number.isInteger(limit) || limit < 1 || limit > max) {
+			throw this.validation(`limit must be between 1 and ${max}`, [{ message: `limit must be between 1 and ${max}`, code: 'INVALID_LIMIT', context: { limit: [String(limit)] } }]);
+		}
+		const groups = body.filterGroups ?? [];
+		if (groups.length > 5 || groups.some((g) => (g.filters ?? []).length > 6)) {
+			throw this.validation('Too many filter groups or filters', [{ message: 'at most 5 filterGroups with 6 filters each', code: 'TOO_MANY_FILTERS', context: {} }]);
+		}
+		for (const f of groups.flatMap((g) => g.filters ?? [])) {
+			const name = f.propertyName ?? '';
+			if (name !== 'id' && !this.properties[type].has(name)) {
+				throw this.validation(`There was a problem with the request.`, [{ message: `Property "${name}" does not exist`, code: 'PROPERTY_DOESNT_EXIST', context: { propertyName: [name] } }]);
+			}
+		}
+		const query = body.query?.trim().toLowerCase();
+		let found = [...this.objects[type].values()].filter(
+			(o) =>
+				!o.archived &&
+				(groups.length === 0 || groups.some((g) => (g.filters ?? []).every((f) => this.matches(o, f)))) &&
+				(!query || DEFAULT_PROPS[type].some((p) => (o.properties[p] ?? '').toLowerCase().includes(query))),
+		);
+		found.sort((a, b) => Number(a.id) - Number(b.id));
+		for (const sort of [...(body.sorts ?? [])].reverse()) {
+			const s = typeof sort === 'string' ? { propertyName: sort.replace(/^-/, ''), direction: sort.startsWith('-') ? 'DESCENDING' : 'ASCENDING' } : (sort as { propertyName: string; direction?: string });
+			const dir = s.direction === 'DESCENDING' ? -1 : 1;
+			found = [...found].sort((a, b) => {
+				const va = a.properties[s.propertyName] ?? '';
+				const vb = b.properties[s.propertyName] ?? '';
+				const na = Number(va);
+				const nb = Number(vb);
+				const c = va !== '' && vb !== '' && Number.isFinite(na) && Number.isFinite(nb) ? na - nb : va.localeCompare(vb);
+				return c * dir;
+			});
+		}
+		const offset = Number(body.after ?? 0) || 0;
+		if (offset + limit > 10_000) {
+			throw this.validation('Paging past 10,000 results is not supported.', [{ message: 'after + limit must be <= 10000', code: 'INVALID_PAGING', context: {} }]);
+		}
+		const props = this.requestedProps(type, body.properties);
+		const page = found.slice(offset, offset + limit);
+		const nextAfter = offset + limit < found.length ? String(offset + limit) : undefined;
+		return {
+			status: 200,
+			body: {
+				total: found.length,
+				results: page.map((o) => this.view(o, props)),
+				...(nextAfter ? { paging: { next: { after: nextAfter, link: `?after=${nextAfter}` } } } : {}),
+			},
+		};
+	}
+
+	// ------------------------------------------------------------------ properties
+
+	private listProperties(type: ObjectType, _req: SandboxRequest): SandboxResponse {
+		return { status: 200, body: { results: [...this.properties[type].values()] } };
+	}
+
+	private getProperty(type: ObjectType, req: SandboxRequest): SandboxResponse {
+		const def = this.properties[type].get(req.params.name);
+		if (!def) throw this.error(404, 'OBJECT_NOT_FOUND', `Unable to find property ${req.params.name} for object type ${SINGULAR[type].toLowerCase()}`);
+		return { status: 200, body: def };
+	}
+
+	private createProperty(type: ObjectType, req: SandboxRequest): SandboxResponse {
+		const body = (req.body ?? {}) as Partial<PropertyDefinition>;
+		const missing = (['name', 'label', 'type', 'fieldType', 'groupName'] as const).filter((k) => typeof body[k] !== 'string' || body[k] === '');
+		if (missing.length) {
+			throw this.validation(`Invalid input JSON: missing ${missing.join(', ')}`, missing.map((k) => ({ message: `${k} is required`, code: 'REQUIRED_FIELD', context: { field: [k] } })));
+		}
+		const name = String(body.name);
+		if (!/^[a-z][a-z0-9_]*$/.test(name)) {
+			throw this.validation(`Property name "${name}" is invalid`, [{ message: 'name must be lowercase letters, digits and underscores', code: 'INVALID_PROPERTY_NAME', context: { name: [name] } }]);
+		}
+		if (this.properties[type].has(name)) {
+			throw this.error(409, 'OBJECT_ALREADY_EXISTS', `Property named '${name}' already exists.`, { subCategory: 'PropertyValidationError.PROPERTY_ALREADY_EXISTS' });
+		}
+		const at = iso(this.now());
+		const def = property(name, String(body.label), String(body.type), String(body.fieldType), {
+			groupName: String(body.groupName),
+			description: body.description ?? '',
+			hasUniqueValue: body.hasUniqueValue === true,
+			hidden: body.hidden === true,
+			formField: body.formField === true,
+			options: Array.isArray(body.options) ? body.options : [],
+			createdAt: at,
+			updatedAt: at,
+			modificationMetadata: { archivable: true, readOnlyDefinition: false, readOnlyValue: false },
+		});
+		this.properties[type].set(name, def);
+		return { status: 201, body: def };
+	}
+}

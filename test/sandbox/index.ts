@@ -1,0 +1,72 @@
+import type { EmulatorOptions } from './core';
+import { SANDBOX_CREDENTIALS } from './credentials';
+import { HubSpotEmulator } from './hubspot';
+import { NinjaOneEmulator } from './ninjaone';
+import { NotionEmulator } from './notion';
+import { SupabaseEmulator, type SupabaseEmulatorOptions } from './supabase';
+import { UnifiNetworkEmulator } from './unifiNetwork';
+import { UnifiSiteManagerEmulator } from './unifi';
+import { generateWorld, type World, type WorldOptions } from './world';
+
+/**
+ * Starts the local emulators of every external API over one seeded world. Used in-process by unit tests and
+ * benchmarks, and by `npm run sandbox` (test/sandbox/cli.ts) for n8n runs in other processes.
+ */
+
+export type ServiceKey = 'unifi' | 'unifiNetwork' | 'ninjaone' | 'notion' | 'hubspot' | 'supabase';
+export const ALL_SERVICES: ServiceKey[] = ['unifi', 'unifiNetwork', 'ninjaone', 'notion', 'hubspot', 'supabase'];
+
+export interface SandboxOptions {
+	world?: WorldOptions;
+	/** Which emulators to start (default: all). */
+	services?: ServiceKey[];
+	/** Fixed ports by service (default: any free port). */
+	ports?: Partial<Record<ServiceKey, number>>;
+	/** Per-service emulator options (rate limits, faults, clock). */
+	emulator?: Partial<Record<ServiceKey, EmulatorOptions>>;
+	supabase?: Omit<SupabaseEmulatorOptions, keyof EmulatorOptions>;
+}
+
+export interface Sandbox {
+	world: World;
+	urls: Partial<Record<ServiceKey, string>>;
+	credentials: typeof SANDBOX_CREDENTIALS;
+	unifi?: UnifiSiteManagerEmulator;
+	unifiNetwork?: UnifiNetworkEmulator;
+	ninjaone?: NinjaOneEmulator;
+	notion?: NotionEmulator;
+	hubspot?: HubSpotEmulator;
+	supabase?: SupabaseEmulator;
+	stop(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+	const world = generateWorld(options.world ?? {});
+	const wanted = new Set(options.services ?? ALL_SERVICES);
+	const opts = (key: ServiceKey): EmulatorOptions => ({ ...(options.emulator?.[key] ?? {}), port: options.ports?.[key] ?? options.emulator?.[key]?.port ?? 0 });
+	const sandbox: Sandbox = { world, urls: {}, credentials: SANDBOX_CREDENTIALS, stop: async () => undefined };
+	const started: Array<{ stop(): Promise<void> }> = [];
+	try {
+		if (wanted.has('unifi')) sandbox.unifi = new UnifiSiteManagerEmulator(world, opts('unifi'));
+		if (wanted.has('unifiNetwork')) sandbox.unifiNetwork = new UnifiNetworkEmulator(world, opts('unifiNetwork'));
+		if (wanted.has('ninjaone')) sandbox.ninjaone = new NinjaOneEmulator(world, opts('ninjaone'));
+		if (wanted.has('notion')) sandbox.notion = new NotionEmulator(opts('notion'));
+		if (wanted.has('hubspot')) sandbox.hubspot = new HubSpotEmulator(world, opts('hubspot'));
+		if (wanted.has('supabase')) sandbox.supabase = new SupabaseEmulator({ ...opts('supabase'), ...(options.supabase ?? {}) });
+		for (const key of ALL_SERVICES) {
+			const emulator = sandbox[key];
+			if (!emulator) continue;
+			sandbox.urls[key] = await emulator.start();
+			started.push(emulator);
+		}
+	} catch (error) {
+		await Promise.allSettled(started.map((e) => e.stop()));
+		throw error;
+	}
+	sandbox.stop = async () => {
+		await Promise.allSettled(started.map((e) => e.stop()));
+	};
+	return sandbox;
+}
+
+export { SANDBOX_CREDENTIALS };

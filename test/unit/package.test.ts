@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * The package as n8n sees it: every entry of package.json's `n8n` section exists in dist/ after a build, each
+ * exports the class n8n expects, every *.node.ts is listed, and the package has no install-time scripts.
+ * Builds once if dist/ is missing or older than the sources (CI builds before testing).
+ */
+const root = path.join(__dirname, '..', '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+function newestMtime(dir: string): number {
+	let newest = 0;
+	if (!fs.existsSync(dir)) return 0;
+	for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+		const p = path.join(dir, entry.name);
+		newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+	}
+	return newest;
+}
+
+beforeAll(() => {
+	const sources = Math.max(...['nodes', 'credentials', 'lib'].map((d) => newestMtime(path.join(root, d))));
+	if (newestMtime(path.join(root, 'dist')) < sources) {
+		execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' });
+	}
+}, 240_000);
+
+describe('package.json n8n section', () => {
+	it('lists at least one node and one credential', () => {
+		expect(pkg.n8n.n8nNodesApiVersion).toBe(1);
+		expect(pkg.n8n.nodes.length).toBeGreaterThan(0);
+		expect(pkg.n8n.credentials.length).toBeGreaterThan(0);
+	});
+
+	it.each([...pkg.n8n.nodes, ...pkg.n8n.credentials])('%s exists in dist and exports its class', (entry: string) => {
+		const file = path.join(root, entry);
+		expect(fs.existsSync(file)).toBe(true);
+		const className = path.basename(entry).split('.')[0];
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const mod = require(file);
+		expect(typeof mod[className]).toBe('function');
+		const instance = new mod[className]();
+		if (entry.endsWith('.node.js')) {
+			expect(instance.description.name).toBeTruthy();
+			const icon = instance.description.icon;
+			const icons = typeof icon === 'string' ? [icon] : [icon.light, icon.dark];
+			for (const i of icons) expect(fs.existsSync(path.join(path.dirname(file), i.replace(/^file:/, '')))).toBe(true);
+			expect(fs.existsSync(file.replace(/\.js$/, '.json'))).toBe(true);
+		} else {
+			expect(instance.name).toBeTruthy();
+		}
+	});
+
+	it('lists every node source file', () => {
+		const nodeSources = fs
+			.readdirSync(path.join(root, 'nodes'), { recursive: true, encoding: 'utf8' })
+			.filter((f) => f.endsWith('.node.ts'))
+			.map((f) => `dist/nodes/${f.replace(/\.ts$/, '.js')}`)
+			.sort();
+		expect([...pkg.n8n.nodes].sort()).toEqual(nodeSources);
+	});
+
+	it('has no install-time lifecycle scripts and ships dist only', () => {
+		for (const script of ['preinstall', 'install', 'postinstall', 'prepare']) expect(pkg.scripts[script]).toBeUndefined();
+		expect(pkg.files).toEqual(['dist']);
+		expect(pkg.keywords).toContain('n8n-community-node-package');
+		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+	});
+});
