@@ -1,0 +1,369 @@
+import { z } from 'zod';
+import { ValidationError } from '../errors';
+import { parseWith } from '../validation';
+import { joinSitesAndOrganizations, MATCH_METHODS, type MatchMethod, type SiteMappingEntry } from './join';
+import { computeSiteHealth, type HealthStatus, type SiteHealth, type SiteObservations } from './score';
+import { DEFAULT_HEALTH_SETTINGS, type HealthSettings } from './settings';
+
+/**
+ * Scoring a whole estate from the merged record stream of the UniFi Sites and NinjaOne Devices nodes
+ * (Simplify on, told apart by `kind`): validate each record, group by site and organization, join, score.
+ */
+
+// Only the fields the model reads are validated; everything else on a record is ignored.
+const count = z.number().int().min(0);
+const percentOrNull = z.number().min(0).max(100).nullable().optional();
+const msOrNull = z.number().min(0).nullable().optional();
+
+const siteSchema = z.object({
+	kind: z.literal('unifi.site'),
+	siteId: z.string().min(1),
+	name: z.string(),
+	devices: z.object({ total: count, offline: count, offlineGateways: count, pendingUpdates: count }),
+	criticalNotifications: count.nullable().optional(),
+	wan: z
+		.object({ uptimePercent: percentOrNull, txRetryPercent: percentOrNull, latencyAvgMs: msOrNull })
+		.nullable()
+		.optional(),
+});
+const clientSchema = z.object({
+	kind: z.literal('unifi.client'),
+	siteId: z.string().nullable(),
+	site: z.string(),
+	signalDbm: z.number().min(-130).max(0),
+});
+const organizationSchema = z.object({
+	kind: z.literal('ninjaone.organization'),
+	organizationId: z.number().int(),
+	name: z.string(),
+	unifiSiteId: z.string().nullable().optional(),
+});
+const deviceHealthSchema = z.object({
+	kind: z.literal('ninjaone.deviceHealth'),
+	deviceId: z.number().int(),
+	organizationId: z.number().int().nullable(),
+	healthStatus: z.enum(['UNKNOWN', 'HEALTHY', 'NEEDS_ATTENTION', 'UNHEALTHY']),
+	offline: z.boolean(),
+	alertCount: count,
+	activeThreatsCount: count,
+	failedOSPatchesCount: count,
+	pendingOSPatchesCount: count,
+	nodeClass: z.string().optional(),
+});
+const alertSchema = z.object({
+	kind: z.literal('ninjaone.alert'),
+	uid: z.string(),
+	organizationId: z.number().int().nullable(),
+});
+
+const USED_KINDS = ['unifi.site', 'unifi.client', 'ninjaone.organization', 'ninjaone.deviceHealth', 'ninjaone.alert'] as const;
+/** Records of the package's other kinds are accepted and ignored (a Merge may carry them along). */
+const IGNORED_KINDS = ['unifi.host', 'unifi.device', 'unifi.ispMetrics', 'unifi.network', 'ninjaone.device'];
+const SCHEMAS = {
+	'unifi.site': siteSchema,
+	'unifi.client': clientSchema,
+	'ninjaone.organization': organizationSchema,
+	'ninjaone.deviceHealth': deviceHealthSchema,
+	'ninjaone.alert': alertSchema,
+} as const;
+
+type SiteRecord = z.infer<typeof siteSchema>;
+type OrganizationRecord = Omit<z.infer<typeof organizationSchema>, 'unifiSiteId'> & { unifiSiteId: string | null };
+type DeviceHealthRecord = z.infer<typeof deviceHealthSchema>;
+
+export interface EstateOptions {
+	settings?: HealthSettings;
+	matchBy?: readonly MatchMethod[];
+	mapping?: readonly SiteMappingEntry[];
+}
+
+export interface SiteScore {
+	kind: 'healthScore.site';
+	siteId: string;
+	site: string;
+	organizationId: number | null;
+	organization: string | null;
+	matchedBy: MatchMethod | null;
+	score: number | null;
+	status: HealthStatus;
+	confidence: number;
+	summary: string;
+	devicesTotal: number;
+	devicesOffline: number;
+	wifiClients: number | null;
+	weakWifiClients: number | null;
+	endpoints: number | null;
+	components: SiteHealth['components'];
+	unknown: SiteHealth['unknown'];
+}
+
+export interface UnmatchedRecord {
+	kind: 'healthScore.unmatched';
+	source: 'unifi' | 'ninjaone';
+	/** UniFi site id, NinjaOne organization id, or the client records' site id. */
+	id: string;
+	name: string;
+	reason: string;
+}
+
+export interface EstateResult {
+	/** One per UniFi site, in input order, with the input item indexes it came from (site, organization). */
+	scores: Array<{ json: SiteScore; items: number[] }>;
+	unmatched: Array<{ json: UnmatchedRecord; items: number[] }>;
+	/** Items that failed validation; they are left out of the scoring. */
+	errors: Array<{ itemIndex: number; error: ValidationError }>;
+	/** How many records of each kind were read (ignored kinds included). */
+	counts: Record<string, number>;
+}
+
+const kindSchema = z.object({ kind: z.enum([...USED_KINDS, ...(IGNORED_KINDS as [string, ...string[]])]) });
+
+const IGNORED = new Set(IGNORED_KINDS);
+
+const isCount = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const HEALTH_STATUSES = new Set(['UNKNOWN', 'HEALTHY', 'NEEDS_ATTENTION', 'UNHEALTHY']);
+
+/**
+ * Fast acceptance checks for the two record kinds that come by the hundred thousand (WiFi clients, device
+ * health rows). Each accepts only records its zod schema also accepts (a unit test checks this); anything
+ * else goes through zod, which also writes the error message.
+ */
+export const FAST_CHECKS: Partial<Record<keyof typeof SCHEMAS, (r: Record<string, unknown>) => boolean>> = {
+	'unifi.client': (r) =>
+		(r.siteId === null || typeof r.siteId === 'string') &&
+		typeof r.site === 'string' &&
+		typeof r.signalDbm === 'number' &&
+		r.signalDbm >= -130 &&
+		r.signalDbm <= 0,
+	'ninjaone.deviceHealth': (r) =>
+		Number.isInteger(r.deviceId) &&
+		(r.organizationId === null || Number.isInteger(r.organizationId)) &&
+		HEALTH_STATUSES.has(r.healthStatus as string) &&
+		typeof r.offline === 'boolean' &&
+		isCount(r.alertCount) &&
+		isCount(r.activeThreatsCount) &&
+		isCount(r.failedOSPatchesCount) &&
+		isCount(r.pendingOSPatchesCount) &&
+		(r.nodeClass === undefined || typeof r.nodeClass === 'string'),
+};
+
+function validateRecord(json: unknown, itemIndex: number): { kind: string; record: unknown } {
+	// Fast path on `kind` (hundreds of thousands of records at scale); the slow path builds the error message.
+	const kind = json !== null && typeof json === 'object' ? (json as { kind?: unknown }).kind : undefined;
+	if (typeof kind === 'string') {
+		if (IGNORED.has(kind)) return { kind, record: null };
+		if (FAST_CHECKS[kind as keyof typeof SCHEMAS]?.(json as Record<string, unknown>)) return { kind, record: json };
+		const schema = SCHEMAS[kind as keyof typeof SCHEMAS] as z.ZodType<unknown> | undefined;
+		if (schema) return { kind, record: parseWith(schema, json, { what: `${kind} record`, itemIndex }) };
+	}
+	parseWith(kindSchema, json, {
+		what: 'record: the Health Score node reads Simplify-on output of UniFi Sites and NinjaOne Devices',
+		itemIndex,
+	});
+	throw new Error('unreachable: kind validated');
+}
+
+/** Score every UniFi site in `items` (the JSON of the input items). Pure apart from the clock-free work it does. */
+export function scoreEstate(items: readonly unknown[], options: EstateOptions = {}): EstateResult {
+	const settings = options.settings ?? DEFAULT_HEALTH_SETTINGS;
+	const counts: Record<string, number> = {};
+	const errors: EstateResult['errors'] = [];
+
+	const sites: Array<SiteRecord & { index: number }> = [];
+	const siteIndexById = new Map<string, number>();
+	const orgs: Array<OrganizationRecord & { index: number }> = [];
+	const orgIndexById = new Map<number, number>();
+	const signalsBySite = new Map<string, number[]>();
+	const clientSiteNames = new Map<string, { name: string; firstItem: number }>();
+	const healthByOrg = new Map<number, DeviceHealthRecord[]>();
+	const alertsByOrg = new Map<number, number>();
+	let alertRecordsSeen = false;
+
+	for (let i = 0; i < items.length; i++) {
+		let parsed: ReturnType<typeof validateRecord>;
+		try {
+			parsed = validateRecord(items[i], i);
+		} catch (error) {
+			if (error instanceof ValidationError) {
+				errors.push({ itemIndex: i, error });
+				continue;
+			}
+			throw error;
+		}
+		counts[parsed.kind] = (counts[parsed.kind] ?? 0) + 1;
+		const record = parsed.record;
+		if (!record) continue;
+		switch (parsed.kind) {
+			case 'unifi.site': {
+				const site = record as SiteRecord;
+				const first = siteIndexById.get(site.siteId);
+				if (first !== undefined) {
+					errors.push({ itemIndex: i, error: duplicate('unifi.site', 'siteId', site.siteId, first, i) });
+					break;
+				}
+				siteIndexById.set(site.siteId, i);
+				sites.push({ ...site, index: i });
+				break;
+			}
+			case 'unifi.client': {
+				const client = record as z.infer<typeof clientSchema>;
+				const key = client.siteId ?? `site:${client.site}`;
+				let list = signalsBySite.get(key);
+				if (!list) {
+					list = [];
+					signalsBySite.set(key, list);
+					clientSiteNames.set(key, { name: client.site, firstItem: i });
+				}
+				list.push(client.signalDbm);
+				break;
+			}
+			case 'ninjaone.organization': {
+				const org = record as z.infer<typeof organizationSchema>;
+				const first = orgIndexById.get(org.organizationId);
+				if (first !== undefined) {
+					errors.push({ itemIndex: i, error: duplicate('ninjaone.organization', 'organizationId', org.organizationId, first, i) });
+					break;
+				}
+				orgIndexById.set(org.organizationId, i);
+				orgs.push({ ...org, unifiSiteId: org.unifiSiteId ?? null, index: i });
+				break;
+			}
+			case 'ninjaone.deviceHealth': {
+				const row = record as DeviceHealthRecord;
+				if (row.organizationId === null) break; // cannot be attributed to a customer
+				const list = healthByOrg.get(row.organizationId);
+				if (list) list.push(row);
+				else healthByOrg.set(row.organizationId, [row]);
+				break;
+			}
+			case 'ninjaone.alert': {
+				alertRecordsSeen = true;
+				const alert = record as z.infer<typeof alertSchema>;
+				if (alert.organizationId !== null) alertsByOrg.set(alert.organizationId, (alertsByOrg.get(alert.organizationId) ?? 0) + 1);
+				break;
+			}
+		}
+	}
+
+	const clientsFetched = (counts['unifi.client'] ?? 0) > 0;
+	const healthFetched = (counts['ninjaone.deviceHealth'] ?? 0) > 0;
+	const joined = joinSitesAndOrganizations(sites, orgs, {
+		methods: options.matchBy ?? MATCH_METHODS,
+		mapping: options.mapping ?? [],
+	});
+
+	const result: EstateResult = { scores: [], unmatched: [], errors, counts };
+	const usedClientKeys = new Set<string>();
+	for (const { site, organization, matchedBy } of joined.sites) {
+		let signals: number[] | null = null;
+		if (clientsFetched) {
+			signals = signalsBySite.get(site.siteId) ?? [];
+			usedClientKeys.add(site.siteId);
+		}
+		let ninja: SiteObservations['ninja'] = null;
+		let endpoints: number | null = null;
+		if (organization && healthFetched) {
+			const rows = healthByOrg.get(organization.organizationId) ?? [];
+			endpoints = rows.length;
+			ninja = {
+				devices: rows.map((r) => ({
+					healthStatus: r.healthStatus,
+					offline: r.offline,
+					isServer: /SERVER/.test(r.nodeClass ?? ''),
+					activeThreatsCount: r.activeThreatsCount,
+					failedOSPatchesCount: r.failedOSPatchesCount,
+					pendingOSPatchesCount: r.pendingOSPatchesCount,
+				})),
+				openAlerts: alertRecordsSeen
+					? (alertsByOrg.get(organization.organizationId) ?? 0)
+					: rows.reduce((sum, r) => sum + r.alertCount, 0),
+			};
+		}
+		const observations: SiteObservations = {
+			unifi: {
+				devicesTotal: site.devices.total,
+				devicesOffline: site.devices.offline,
+				gatewaysOffline: site.devices.offlineGateways,
+				pendingUpdates: site.devices.pendingUpdates,
+				criticalNotifications: site.criticalNotifications ?? null,
+				wanUptimePercent: site.wan?.uptimePercent ?? null,
+				wanLatencyAvgMs: site.wan?.latencyAvgMs ?? null,
+				txRetryPercent: site.wan?.txRetryPercent ?? null,
+			},
+			wifiSignalsDbm: signals,
+			ninja,
+		};
+		const health = computeSiteHealth(observations, settings);
+		let weak: number | null = null;
+		if (signals) {
+			weak = 0;
+			for (const dbm of signals) if (dbm < settings.minWifiSignalDbm) weak++;
+		}
+		result.scores.push({
+			json: {
+				kind: 'healthScore.site',
+				siteId: site.siteId,
+				site: site.name,
+				organizationId: organization?.organizationId ?? null,
+				organization: organization?.name ?? null,
+				matchedBy,
+				score: health.score,
+				status: health.status,
+				confidence: health.confidence,
+				summary: health.summary,
+				devicesTotal: site.devices.total,
+				devicesOffline: site.devices.offline,
+				wifiClients: signals ? signals.length : null,
+				weakWifiClients: weak,
+				endpoints,
+				components: health.components,
+				unknown: health.unknown,
+			},
+			items: organization ? [site.index, organization.index] : [site.index],
+		});
+	}
+	for (const entry of joined.unmatched) {
+		if (entry.site) {
+			result.unmatched.push({
+				json: { kind: 'healthScore.unmatched', source: 'unifi', id: entry.site.siteId, name: entry.site.name, reason: entry.reason },
+				items: [entry.site.index],
+			});
+		} else if (entry.organization) {
+			result.unmatched.push({
+				json: {
+					kind: 'healthScore.unmatched',
+					source: 'ninjaone',
+					id: String(entry.organization.organizationId),
+					name: entry.organization.name,
+					reason: entry.reason,
+				},
+				items: [entry.organization.index],
+			});
+		}
+	}
+	// WiFi clients whose site is not among the input sites: reported, not silently dropped.
+	for (const [key, signals] of signalsBySite) {
+		if (usedClientKeys.has(key)) continue;
+		result.unmatched.push({
+			json: {
+				kind: 'healthScore.unmatched',
+				source: 'unifi',
+				id: key,
+				name: clientSiteNames.get(key)?.name ?? key,
+				reason: `${signals.length} WiFi clients belong to a console site that is not among the input UniFi sites`,
+			},
+			items: [clientSiteNames.get(key)?.firstItem ?? 0],
+		});
+	}
+	return result;
+}
+
+function duplicate(kind: string, field: string, value: unknown, first: number, again: number): ValidationError {
+	return new ValidationError(`Duplicate ${kind} record (item ${again}): ${field} ${JSON.stringify(value)} was already given by item ${first}`, {
+		itemIndex: again,
+		field,
+		expected: `a ${field} that appears once`,
+		received: JSON.stringify(value),
+		retryable: false,
+	});
+}

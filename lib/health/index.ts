@@ -1,0 +1,4 @@
+export * from './settings';
+export * from './score';
+export * from './join';
+export * from './estate';
