@@ -145,14 +145,13 @@ const COMPONENTS: Record<HealthComponentName, Compute> = {
 		let attention = 0;
 		let offline = 0;
 		for (const d of devices) {
-			// An offline device needs attention at least; an offline server is as bad as unhealthy.
+			// An offline device needs attention at least; an offline server is as bad as unhealthy. A device without
+			// a health status (network devices monitored by SNMP) stays unrated even when offline: rating it would
+			// let a device going down raise the average of a site whose rated devices are already worse.
 			let status = d.healthStatus;
-			if (d.offline) {
-				offline++;
-				if (d.isServer) status = 'UNHEALTHY';
-				else if (status === 'HEALTHY' || status === 'UNKNOWN') status = 'NEEDS_ATTENTION';
-			}
+			if (d.offline) offline++;
 			if (status === 'UNKNOWN') continue;
+			if (d.offline) status = d.isServer ? 'UNHEALTHY' : status === 'HEALTHY' ? 'NEEDS_ATTENTION' : status;
 			rated++;
 			if (status === 'HEALTHY') points += 100;
 			else if (status === 'NEEDS_ATTENTION') {

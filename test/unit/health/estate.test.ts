@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { FAST_CHECKS, scoreEstate } from '../../../lib/health';
+import { ValidationError } from '../../../lib/errors';
+import { estateRecords } from '../../sandbox/estateRecords';
+import { generateWorld } from '../../sandbox/world';
+
+const siteRecord = (siteId: string, name: string, over: Record<string, unknown> = {}) => ({
+	kind: 'unifi.site',
+	siteId,
+	name,
+	devices: { total: 4, offline: 0, offlineGateways: 0, pendingUpdates: 0 },
+	criticalNotifications: 0,
+	wan: { uptimePercent: 100, txRetryPercent: 2, latencyAvgMs: null },
+	...over,
+});
+const orgRecord = (organizationId: number, name: string, unifiSiteId: string | null = null) => ({ kind: 'ninjaone.organization', organizationId, name, unifiSiteId });
+const health = (deviceId: number, organizationId: number | null, over: Record<string, unknown> = {}) => ({
+	kind: 'ninjaone.deviceHealth',
+	deviceId,
+	organizationId,
+	healthStatus: 'HEALTHY',
+	offline: false,
+	alertCount: 0,
+	activeThreatsCount: 0,
+	failedOSPatchesCount: 0,
+	pendingOSPatchesCount: 0,
+	...over,
+});
+const client = (siteId: string | null, signalDbm: number, site = 'default') => ({ kind: 'unifi.client', siteId, site, signalDbm, mac: 'aa' });
+
+describe('scoreEstate on the sandbox world', () => {
+	test.each([42, 7])('seed %i: every site scored, statuses follow the generated profiles, unmatched reported', (seed) => {
+		const world = generateWorld({ seed });
+		const { records } = estateRecords(world);
+		const result = scoreEstate(records);
+		expect(result.errors).toEqual([]);
+		expect(result.scores).toHaveLength(world.sites.length);
+		const byId = new Map(result.scores.map((s) => [s.json.siteId, s.json]));
+		const expected = { healthy: 'Healthy', warning: 'Warning', critical: 'Critical' } as const;
+		for (const s of world.sites) expect([s.unifi.meta.desc, byId.get(s.unifi.siteId)?.status]).toEqual([s.unifi.meta.desc, expected[s.profile]]);
+		// Matched sites carry their organization; the one UniFi-only site and NinjaOne-only org come out unmatched.
+		for (const s of world.sites) expect(byId.get(s.unifi.siteId)?.organizationId).toBe(s.ninja?.id ?? null);
+		expect(result.unmatched.filter((u) => u.json.source === 'unifi').map((u) => u.json.id)).toEqual(world.unmatched.unifiSiteIds);
+		expect(result.unmatched.filter((u) => u.json.source === 'ninjaone').map((u) => Number(u.json.id))).toEqual(world.unmatched.ninjaOrganizationIds);
+		const methods = new Set(result.scores.map((s) => s.json.matchedBy));
+		expect(methods).toEqual(new Set(['customField', 'name', null]));
+	});
+});
+
+describe('scoreEstate', () => {
+	test('joins clients by site id, health rows and alert records by organization, and pairs items', () => {
+		const items = [
+			siteRecord('s1', 'Alpha Dental'),
+			client('s1', -50),
+			client('s1', -80),
+			orgRecord(7, 'Alpha Dental, LLC'),
+			health(100, 7, { healthStatus: 'NEEDS_ATTENTION', alertCount: 5 }),
+			health(101, 7),
+			{ kind: 'ninjaone.alert', uid: 'a1', organizationId: 7 },
+			{ kind: 'unifi.device', deviceId: 'ignored' },
+		];
+		const r = scoreEstate(items);
+		expect(r.errors).toEqual([]);
+		expect(r.counts).toEqual({ 'unifi.site': 1, 'unifi.client': 2, 'ninjaone.organization': 1, 'ninjaone.deviceHealth': 2, 'ninjaone.alert': 1, 'unifi.device': 1 });
+		const [s] = r.scores;
+		expect(s.items).toEqual([0, 3]);
+		expect(s.json).toMatchObject({ siteId: 's1', organizationId: 7, matchedBy: 'name', wifiClients: 2, weakWifiClients: 1, endpoints: 2 });
+		// alert records win over the rows' alertCount when alerts were fetched: 1 alert -> 80
+		expect(s.json.components.alerts.score).toBe(80);
+		expect(s.json.components.wifi.reason).toBe('1 of 2 WiFi clients below -65 dBm');
+		// Without alert records, the rows' alert counts are used: 5 -> 0.
+		expect(scoreEstate(items.filter((i) => i.kind !== 'ninjaone.alert')).scores[0].json.components.alerts.score).toBe(0);
+	});
+
+	test('without client records WiFi is unknown, not perfect; without health rows NinjaOne is unknown', () => {
+		const r = scoreEstate([siteRecord('s1', 'Alpha'), orgRecord(1, 'Alpha')]);
+		expect(r.scores[0].json.unknown).toEqual(['wifi', 'endpoints', 'patching', 'security', 'alerts']);
+		expect(r.scores[0].json.confidence).toBe(0.45);
+	});
+
+	test('invalid records are reported by item, field and expectation, and the rest is still scored', () => {
+		const r = scoreEstate([
+			siteRecord('s1', 'Alpha'),
+			{ kind: 'something.else' },
+			siteRecord('s2', 'Beta', { devices: { total: -1, offline: 0, offlineGateways: 0, pendingUpdates: 0 } }),
+			client('s1', 12),
+			'not an object',
+			siteRecord('s1', 'Alpha again'),
+		]);
+		expect(r.scores.map((s) => s.json.siteId)).toEqual(['s1']);
+		expect(r.errors.map((e) => [e.itemIndex, e.error.field, e.error.expected])).toEqual([
+			[1, 'kind', expect.stringContaining('one of "unifi.site"')],
+			[2, 'devices.total', 'a value >= 0'],
+			[3, 'signalDbm', 'a value <= 0'],
+			[4, '(root)', 'object'],
+			[5, 'siteId', 'a siteId that appears once'],
+		]);
+		expect(r.errors[1].error).toBeInstanceOf(ValidationError);
+		expect(r.errors[1].error.message).toBe('Invalid unifi.site record (item 2): devices.total: expected a value >= 0, received -1');
+	});
+
+	test('clients of a site that is not in the input are reported, not dropped', () => {
+		const r = scoreEstate([siteRecord('s1', 'Alpha'), client('zz', -50, 'branch'), client('zz', -60, 'branch')]);
+		expect(r.unmatched.map((u) => u.json)).toContainEqual({
+			kind: 'healthScore.unmatched',
+			source: 'unifi',
+			id: 'zz',
+			name: 'branch',
+			reason: '2 WiFi clients belong to a console site that is not among the input UniFi sites',
+		});
+	});
+
+	test('the same input gives the same output (safe to diff downstream)', () => {
+		const { records } = estateRecords(generateWorld({ seed: 3, sites: 20 }));
+		expect(JSON.stringify(scoreEstate(records))).toBe(JSON.stringify(scoreEstate(records)));
+	});
+});
+
+describe('FAST_CHECKS accept only what the zod schemas accept', () => {
+	// The schemas are internal; rebuild the decisive constraints to cross-check through scoreEstate instead.
+	test.each(Object.keys(FAST_CHECKS))('%s: random mutations never pass the fast check yet fail zod', (kind) => {
+		const base = kind === 'unifi.client' ? client('s1', -50) : health(1, 2);
+		const values: unknown[] = [null, undefined, -1, 0, 1.5, 200, -200, '', 'x', true, {}, [], 'HEALTHY'];
+		let checked = 0;
+		for (const key of Object.keys(base)) {
+			if (key === 'kind') continue;
+			for (const value of values) {
+				const record = { ...base, [key]: value } as Record<string, unknown>;
+				if (value === undefined) delete record[key];
+				const fast = FAST_CHECKS[kind as keyof typeof FAST_CHECKS]!(record);
+				// scoreEstate validates with zod unless the fast check accepts; compare against a zod-only run.
+				const viaZod = scoreEstateZodOnly(record);
+				if (fast) expect([key, value, viaZod]).toEqual([key, value, true]);
+				checked++;
+			}
+		}
+		expect(checked).toBeGreaterThan(40);
+	});
+});
+
+/** Whether zod alone accepts the record: disable the fast path by adding a field the fast check rejects. */
+function scoreEstateZodOnly(record: Record<string, unknown>): boolean {
+	const loose = z.object({}).passthrough().parse(record);
+	const saved = { ...FAST_CHECKS };
+	for (const key of Object.keys(FAST_CHECKS)) delete FAST_CHECKS[key as keyof typeof FAST_CHECKS];
+	try {
+		return scoreEstate([siteRecord('s1', 'A'), loose]).errors.length === 0;
+	} finally {
+		Object.assign(FAST_CHECKS, saved);
+	}
+}
