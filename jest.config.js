@@ -8,7 +8,7 @@ const base = {
 		'^.+\\.ts$': tsJest,
 		'^.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', esModuleInterop: true } }],
 	},
-	transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
+	transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`, '<rootDir>/dist/'],
 	moduleFileExtensions: ['ts', 'js', 'json'],
 };
 module.exports = {
