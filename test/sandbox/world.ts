@@ -430,16 +430,8 @@ function siteSeed(seed: number, index: number): number {
 	return (Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) + Math.imul(index + 1, 0x85ebca6b)) >>> 0;
 }
 
-/** Lower-case, strip punctuation and legal suffixes, collapse whitespace. What a node should compare names by. */
-export function normaliseCustomerName(name: string): string {
-	return name
-		.toLowerCase()
-		.replace(/&/g, ' and ')
-		.replace(/[^a-z0-9 ]+/g, ' ')
-		.replace(/\b(llc|inc|corp|corporation|ltd|co|company|pllc|pc)\b/g, ' ')
-		.replace(/\s+/g, ' ')
-		.trim();
-}
+/** The world's name variants must normalise to the same key the Health Score join uses. */
+export { normaliseCustomerName } from '../../lib/health/join';
 
 function nameVariant(rng: () => number, name: string): { name: string; variant: NameVariant } {
 	const r = rng();
