@@ -68,4 +68,16 @@ describe('package.json n8n section', () => {
 		expect(pkg.keywords).toContain('n8n-community-node-package');
 		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 	});
+
+	it('npm pack holds dist/ plus package.json, README.md and LICENSE, including icons, codex files and workflows', () => {
+		const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+		const files: string[] = JSON.parse(out)[0].files.map((f: { path: string }) => f.path);
+		expect(files.filter((f) => !f.startsWith('dist/')).sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
+		for (const entry of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) expect(files).toContain(entry);
+		expect(files.some((f) => f.endsWith('.svg'))).toBe(true);
+		expect(files.some((f) => /^dist\/nodes\/.+\.node\.json$/.test(f))).toBe(true);
+		const workflows = fs.existsSync(path.join(root, 'workflows')) ? fs.readdirSync(path.join(root, 'workflows')).filter((f) => f.endsWith('.json')) : [];
+		for (const wf of workflows) expect(files).toContain(`dist/workflows/${wf}`);
+		expect(files.some((f) => f.startsWith('dist/test/') || f.includes('.test.'))).toBe(false);
+	});
 });
