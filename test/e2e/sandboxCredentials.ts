@@ -1,0 +1,52 @@
+/**
+ * n8n credentials (for `n8n import:credentials`) that point every service node at a running sandbox. The ids are
+ * the ones the bundled workflows in workflows/ reference, so importing these makes those workflows runnable as is.
+ */
+import type { Sandbox } from '../sandbox';
+
+export interface ImportedCredential {
+	id: string;
+	name: string;
+	type: string;
+	data: Record<string, unknown>;
+}
+
+export const WORKFLOW_CREDENTIAL_IDS = {
+	unifiSiteManager: 'unifiSmCred00001',
+	unifiNetwork: 'unifiNetCred0001',
+	ninjaOne: 'ninjaCred0000001',
+	notion: 'notionCred000001',
+} as const;
+
+export function sandboxCredentials(sandbox: Sandbox): ImportedCredential[] {
+	const out: ImportedCredential[] = [];
+	const { urls, credentials } = sandbox;
+	if (urls.unifi) {
+		out.push({ id: WORKFLOW_CREDENTIAL_IDS.unifiSiteManager, name: 'UniFi Site Manager', type: 'mspUnifiSiteManagerApi', data: { apiKey: credentials.unifiApiKey, baseUrl: urls.unifi } });
+	}
+	if (urls.unifiNetwork) {
+		out.push({
+			id: WORKFLOW_CREDENTIAL_IDS.unifiNetwork,
+			name: 'UniFi Console',
+			type: 'mspUnifiNetworkApi',
+			data: { consoleUrl: urls.unifiNetwork, apiKey: credentials.unifiNetworkApiKey, allowSelfSigned: false, pathPrefix: '/proxy/network' },
+		});
+	}
+	if (urls.ninjaone) {
+		out.push({
+			id: WORKFLOW_CREDENTIAL_IDS.ninjaOne,
+			name: 'NinjaOne',
+			type: 'mspNinjaOneApi',
+			data: { region: 'custom', baseUrl: urls.ninjaone, clientId: credentials.ninjaClientId, clientSecret: credentials.ninjaClientSecret, scopes: 'monitoring' },
+		});
+	}
+	if (urls.notion) {
+		out.push({
+			id: WORKFLOW_CREDENTIAL_IDS.notion,
+			name: 'Notion',
+			type: 'mspNotionApi',
+			data: { token: credentials.notionToken, baseUrl: urls.notion, notionVersion: '2025-09-03', requestsPerSecond: 3, burst: 3 },
+		});
+	}
+	return out;
+}
