@@ -344,12 +344,17 @@ export class N8nInstance {
 		const brokerPort = await freePort();
 		const env = this.env({ N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...(opts.env ?? {}) });
 		const started = Date.now();
+		// stdout goes to a file, not a pipe: n8n calls process.exit() right after printing the run, and Node
+		// writes to pipes asynchronously, so a large run JSON (hundreds of KB) was cut off mid-way on a pipe.
+		const outDir = path.join(this.userFolder, 'e2e-outputs');
+		fs.mkdirSync(outDir, { recursive: true });
+		const outFile = path.join(outDir, `cli-${++this.seq}.out`);
+		const outFd = fs.openSync(outFile, 'w');
 		return new Promise((resolve, reject) => {
-			const child = spawn(this.host.nodeBin, [this.host.n8nScript, ...args], { cwd: this.userFolder, env, stdio: ['ignore', 'pipe', 'pipe'] });
-			let stdout = '';
+			const child = spawn(this.host.nodeBin, [this.host.n8nScript, ...args], { cwd: this.userFolder, env, stdio: ['ignore', outFd, 'pipe'] });
+			fs.closeSync(outFd);
 			let stderr = '';
-			child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-			child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+			child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
 			const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 180_000);
 			child.on('error', (e) => {
 				clearTimeout(timer);
@@ -357,6 +362,8 @@ export class N8nInstance {
 			});
 			child.on('close', (code) => {
 				clearTimeout(timer);
+				const stdout = fs.readFileSync(outFile, 'utf8');
+				fs.rmSync(outFile, { force: true });
 				resolve({ code, stdout, stderr, ms: Date.now() - started });
 			});
 		});
