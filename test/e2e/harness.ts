@@ -279,7 +279,8 @@ function trackServer(child: ChildProcess): void {
 	});
 }
 
-const OWNER = { email: 'e2e-owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Owner-Passw0rd!' };
+/** The owner account the harness sets up on a started server (local test instances only). */
+export const OWNER = { email: 'e2e-owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Owner-Passw0rd!' };
 
 /** One n8n user folder with the package installed, on one pinned host. */
 export class N8nInstance {
@@ -417,9 +418,9 @@ export class N8nInstance {
 	}
 
 	/** `n8n start` on a free port; resolves once `GET /healthz` is 200 and `/rest/settings` answers JSON. One server per instance. */
-	async startServer(opts: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<ServerHandle> {
+	async startServer(opts: { env?: Record<string, string>; timeoutMs?: number; port?: number } = {}): Promise<ServerHandle> {
 		if (this.server) return this.server.handle;
-		const port = await freePort();
+		const port = opts.port ?? (await freePort());
 		const brokerPort = await freePort();
 		const url = `http://127.0.0.1:${port}`;
 		const logFile = path.join(this.userFolder, `server-${port}.log`);
