@@ -9,6 +9,7 @@ import * as path from 'node:path';
 
 import { startSandbox, type Sandbox } from '../sandbox';
 import { createN8nInstance, hostVersions, type N8nInstance } from './harness';
+import { sandboxCredentials } from './sandboxCredentials';
 
 const workflow = JSON.parse(fs.readFileSync(path.join(__dirname, 'workflows', 'notion-sync.json'), 'utf8')) as Record<string, unknown>;
 
@@ -19,20 +20,7 @@ describe.each(hostVersions())('Notion Sync on n8n %s', (version) => {
 	beforeAll(async () => {
 		sandbox = await startSandbox({ services: ['notion'] });
 		n8n = await createN8nInstance(version);
-		await n8n.importCredentials([
-			{
-				id: 'notionCred000001',
-				name: 'Notion Sandbox',
-				type: 'mspNotionApi',
-				data: {
-					token: sandbox.credentials.notionToken,
-					baseUrl: sandbox.urls.notion,
-					notionVersion: '2025-09-03',
-					requestsPerSecond: 3,
-					burst: 3,
-				},
-			},
-		]);
+		await n8n.importCredentials(sandboxCredentials(sandbox));
 	}, 15 * 60_000);
 
 	afterAll(async () => {

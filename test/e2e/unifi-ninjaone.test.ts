@@ -9,6 +9,7 @@ import * as path from 'node:path';
 
 import { startSandbox, type Sandbox } from '../sandbox';
 import { createN8nInstance, hostVersions, type N8nInstance } from './harness';
+import { sandboxCredentials } from './sandboxCredentials';
 
 const workflow = JSON.parse(fs.readFileSync(path.join(__dirname, 'workflows', 'unifi-ninjaone.json'), 'utf8')) as Record<string, unknown>;
 
@@ -19,32 +20,7 @@ describe.each(hostVersions())('UniFi Sites + NinjaOne Devices on n8n %s', (versi
 	beforeAll(async () => {
 		sandbox = await startSandbox({ services: ['unifi', 'unifiNetwork', 'ninjaone'] });
 		n8n = await createN8nInstance(version);
-		await n8n.importCredentials([
-			{
-				id: 'unifiSmCred00001',
-				name: 'UniFi Site Manager Sandbox',
-				type: 'mspUnifiSiteManagerApi',
-				data: { apiKey: sandbox.credentials.unifiApiKey, baseUrl: sandbox.urls.unifi },
-			},
-			{
-				id: 'unifiNetCred0001',
-				name: 'UniFi Console Sandbox',
-				type: 'mspUnifiNetworkApi',
-				data: { consoleUrl: sandbox.urls.unifiNetwork, apiKey: sandbox.credentials.unifiNetworkApiKey, allowSelfSigned: false, pathPrefix: '/proxy/network' },
-			},
-			{
-				id: 'ninjaCred0000001',
-				name: 'NinjaOne Sandbox',
-				type: 'mspNinjaOneApi',
-				data: {
-					region: 'custom',
-					baseUrl: sandbox.urls.ninjaone,
-					clientId: sandbox.credentials.ninjaClientId,
-					clientSecret: sandbox.credentials.ninjaClientSecret,
-					scopes: 'monitoring',
-				},
-			},
-		]);
+		await n8n.importCredentials(sandboxCredentials(sandbox));
 	}, 15 * 60_000);
 
 	afterAll(async () => {
