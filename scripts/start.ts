@@ -30,6 +30,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 interface RunSummary {
 	ok: boolean;
 	notionPageWrites: number;
+	notionWrites: number;
 	lines: string[];
 }
 
@@ -39,9 +40,16 @@ function countBy(values: unknown[]): string {
 	return [...counts].map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
 }
 
-function notionPageWrites(sandbox: Sandbox): number {
+/** What the Notion emulator has counted so far (page writes, all API requests). */
+function notionCounters(sandbox: Sandbox) {
 	const s = sandbox.notion?.getStats();
-	return s ? s.pageCreates + s.pageUpdates + s.pageTrashes : 0;
+	return {
+		creates: s?.pageCreates ?? 0,
+		updates: s?.pageUpdates ?? 0,
+		trashes: s?.pageTrashes ?? 0,
+		writes: s?.writes ?? 0, // pages, databases and data sources
+		requests: sandbox.notion?.count() ?? 0,
+	};
 }
 
 /** What a run did, read off the nodes of the package that ran in it. */
@@ -57,7 +65,8 @@ function summarise(result: ExecutionResult, workflow: { nodes: Array<{ name: str
 		const type = node.type.split('.').pop();
 		const items = result.json(node.name, 0);
 		if (type === 'healthScore') {
-			lines.push(`${node.name}: ${items.length} sites scored (${countBy(items.map((i) => i.status))}); unmatched ${result.json(node.name, 1).length}`);
+			const statuses = ['Healthy', 'Warning', 'Critical', 'Unknown'].map((st) => `${st} ${items.filter((i) => i.status === st).length}`);
+			lines.push(`${node.name}: ${items.length} sites scored (${statuses.join(', ')}); unmatched ${result.json(node.name, 1).length}`);
 		} else if (type === 'notionSync' && node.parameters?.operation === 'upsert') {
 			lines.push(`${node.name}: ${countBy(items.map((i) => i.action))}`);
 		} else if (type === 'notionSync' && node.parameters?.operation === 'ensure') {
@@ -104,21 +113,29 @@ async function main(): Promise<void> {
 			continue;
 		}
 		for (const run of [1, 2]) {
-			const before = notionPageWrites(sandbox);
+			const before = notionCounters(sandbox);
 			const t0 = Date.now();
 			const result = await n8n.execute(String(wf.id), { timeoutMs: 15 * 60_000 });
+			const after = notionCounters(sandbox);
+			const created = after.creates - before.creates;
+			const updated = after.updates - before.updates;
+			const trashed = after.trashes - before.trashes;
 			const summary: RunSummary = {
 				ok: result.status === 'success',
-				notionPageWrites: notionPageWrites(sandbox) - before,
+				notionPageWrites: created + updated + trashed,
+				notionWrites: after.writes - before.writes,
 				lines: summarise(result, wf),
 			};
-			log(`== ${wf.name}, run ${run}: ${result.status} in ${seconds(Date.now() - t0)}; Notion page writes ${summary.notionPageWrites}`);
+			log(
+				`== ${wf.name}, run ${run}: ${result.status} in ${seconds(Date.now() - t0)}; Notion page writes ${summary.notionPageWrites}` +
+					` (emulator: ${created} created, ${updated} updated, ${trashed} trashed; ${summary.notionWrites} writes in all, ${after.requests - before.requests} requests)`,
+			);
 			for (const line of summary.lines) log(`   ${line}`);
 			if (!summary.ok) {
 				allOk = false;
 				log(`   error: ${result.error?.message ?? 'see the execution in the editor'}`);
 			}
-			if (run === 2 && summary.notionPageWrites !== 0) {
+			if (run === 2 && summary.notionWrites !== 0) {
 				allOk = false;
 				log('   expected no Notion writes on a re-run with unchanged data');
 			}

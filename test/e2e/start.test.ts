@@ -22,8 +22,8 @@ run('npm start -- --once runs Daily Health Sync twice and the re-run writes noth
 	const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
 	expect({ code, out }).toMatchObject({ code: 0 });
 	expect(out).toMatch(/Daily Health Sync, run 1: success .*Notion page writes 98/);
-	expect(out).toMatch(/Health Score: 98 sites scored \(.*Critical 15.*\); unmatched 2/);
-	expect(out).toMatch(/Daily Health Sync, run 2: success .*Notion page writes 0/);
+	expect(out).toMatch(/Health Score: 98 sites scored \(.*Critical 15, Unknown 0\); unmatched 2/);
+	expect(out).toMatch(/Daily Health Sync, run 2: success .*Notion page writes 0 \(emulator: 0 created, 0 updated, 0 trashed; 0 writes in all/);
 	expect(out).toMatch(/Upsert Site Health: unchanged 98/);
 	expect(out).toContain('all runs succeeded, re-runs wrote nothing');
 }, 15 * 60_000);
