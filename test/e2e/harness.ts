@@ -607,6 +607,18 @@ export class N8nInstance {
 		});
 	}
 
+	/**
+	 * Executions of a workflow in a status, newest first, through the editor's REST API (`GET /rest/executions`):
+	 * 2.8.4's public API leaves waiting executions out of its list. Requires startServer().
+	 */
+	async executions(workflowId: string, status?: string): Promise<Array<{ id: string; status: string; mode: string; waitTill?: string | null }>> {
+		const filter = { workflowId, ...(status ? { status: [status] } : {}) };
+		const res = await this.restRequest(`/rest/executions?filter=${encodeURIComponent(JSON.stringify(filter))}`);
+		if (!res.ok) throw new Error(`GET /rest/executions: ${res.status} ${(await res.text()).slice(0, 300)}`);
+		const body = (await res.json()) as { data?: { results?: Array<{ id: string; status: string; mode: string; waitTill?: string | null }> } };
+		return body.data?.results ?? [];
+	}
+
 	/** Node and credential type names the running server loaded (`GET /types/nodes.json`, `/types/credentials.json`, as the owner). */
 	async loadedTypes(): Promise<{ nodes: string[]; credentials: string[] }> {
 		const get = async (p: string): Promise<Array<{ name: string }>> => {
