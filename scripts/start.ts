@@ -143,11 +143,16 @@ async function main(): Promise<void> {
 	}
 	log(`== done in ${seconds(Date.now() - started)}: ${allOk ? 'all runs succeeded, re-runs wrote nothing' : 'SOME RUNS FAILED'}`);
 
-	if (once) {
+	const shutdown = async (code: number) => {
 		await n8n.stop();
+		// The Supabase emulator's pg pool can resolve end() while a client socket is still open; its embedded
+		// postgres then says "terminating connection" (57P01) and the pool re-emits that as an unhandled 'error'
+		// that would crash this process with exit code 1 after a successful run.
+		sandbox.supabase?.pool?.on('error', () => undefined);
 		await sandbox.stop();
-		process.exit(allOk ? 0 : 1);
-	}
+		process.exit(code);
+	};
+	if (once) await shutdown(allOk ? 0 : 1);
 
 	const port = Number(option('port') ?? 5678);
 	const server = await n8n.startServer({ port });
@@ -155,13 +160,8 @@ async function main(): Promise<void> {
 	log();
 	log(`n8n editor: ${server.url}  (login ${OWNER.email} / ${OWNER.password})`);
 	log('The workflows and sandbox credentials are imported; the sandbox keeps running. Ctrl-C stops everything.');
-	const stop = async () => {
-		await n8n.stop();
-		await sandbox.stop();
-		process.exit(0);
-	};
-	process.on('SIGINT', () => void stop());
-	process.on('SIGTERM', () => void stop());
+	process.on('SIGINT', () => void shutdown(0));
+	process.on('SIGTERM', () => void shutdown(0));
 }
 
 main().catch((error: unknown) => {
