@@ -145,10 +145,6 @@ async function main(): Promise<void> {
 
 	const shutdown = async (code: number) => {
 		await n8n.stop();
-		// The Supabase emulator's pg pool can resolve end() while a client socket is still open; its embedded
-		// postgres then says "terminating connection" (57P01) and the pool re-emits that as an unhandled 'error'
-		// that would crash this process with exit code 1 after a successful run.
-		sandbox.supabase?.pool?.on('error', () => undefined);
 		await sandbox.stop();
 		process.exit(code);
 	};

@@ -157,6 +157,7 @@ export class EmbeddedPostgres {
 		for (;;) {
 			if (child.exitCode !== null) throw new Error(`embedded postgres exited (${child.exitCode}): ${stderr}`);
 			const pool = new Pool({ connectionString: url, max: 1 });
+			pool.on('error', () => undefined); // the server may still be starting up
 			try {
 				await pool.query('select 1');
 				await pool.end();
@@ -236,12 +237,16 @@ export class SupabaseEmulator extends Emulator {
 		}
 		try {
 			const admin = new Pool({ ...config, max: 1 });
+			admin.on('error', () => undefined);
 			try {
 				await admin.query(`create schema ${quoteIdent(this.schema)}`);
 			} finally {
 				await admin.end();
 			}
 			this.pool = new Pool({ ...config, max: 5, options: `-c search_path=${this.schema},public` });
+			// An idle client whose server goes away (postgres "terminating connection", 57P01, e.g. while the
+			// sandbox shuts down) is reported on the pool; without a listener that error would crash the process.
+			this.pool.on('error', () => undefined);
 			await this.applySchema();
 			await this.loadCatalog();
 			return await super.start();
