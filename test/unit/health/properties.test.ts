@@ -1,20 +1,11 @@
 import { computeSiteHealth, type HealthStatus, type SiteObservations } from '../../../lib/health';
+import { createRng as rng } from '../../sandbox/core';
 
 /**
  * Property tests over seeded random sites: the score stays within 0-100, and making a site worse on any one
  * component never raises its score nor improves its status.
  */
 
-function rng(seed: number): () => number {
-	let s = seed >>> 0;
-	return () => {
-		s = (s + 0x6d2b79f5) >>> 0;
-		let t = s;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 const int = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
 const maybe = <T>(r: () => number, value: () => T): T | null => (r() < 0.2 ? null : value());
 const STATUSES = ['UNKNOWN', 'HEALTHY', 'NEEDS_ATTENTION', 'UNHEALTHY'] as const;
