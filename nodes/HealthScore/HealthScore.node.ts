@@ -29,8 +29,8 @@ function readMapping(raw: unknown): SiteMappingEntry[] {
 		if (!raw.trim()) return [];
 		try {
 			value = JSON.parse(raw);
-		} catch (error) {
-			// Re-validated below so the message says what was expected.
+		} catch {
+			// Not JSON: left as the string, so the check below says what was expected.
 			value = raw;
 		}
 	}
