@@ -3,30 +3,7 @@ import { FAST_CHECKS, scoreEstate } from '../../../lib/health';
 import { ValidationError } from '../../../lib/errors';
 import { estateRecords } from '../../sandbox/estateRecords';
 import { generateWorld } from '../../sandbox/world';
-
-const siteRecord = (siteId: string, name: string, over: Record<string, unknown> = {}) => ({
-	kind: 'unifi.site',
-	siteId,
-	name,
-	devices: { total: 4, offline: 0, offlineGateways: 0, pendingUpdates: 0 },
-	criticalNotifications: 0,
-	wan: { uptimePercent: 100, txRetryPercent: 2, latencyAvgMs: null },
-	...over,
-});
-const orgRecord = (organizationId: number, name: string, unifiSiteId: string | null = null) => ({ kind: 'ninjaone.organization', organizationId, name, unifiSiteId });
-const health = (deviceId: number, organizationId: number | null, over: Record<string, unknown> = {}) => ({
-	kind: 'ninjaone.deviceHealth',
-	deviceId,
-	organizationId,
-	healthStatus: 'HEALTHY',
-	offline: false,
-	alertCount: 0,
-	activeThreatsCount: 0,
-	failedOSPatchesCount: 0,
-	pendingOSPatchesCount: 0,
-	...over,
-});
-const client = (siteId: string | null, signalDbm: number, site = 'default') => ({ kind: 'unifi.client', siteId, site, signalDbm, mac: 'aa' });
+import { clientRecord as client, healthRecord as health, orgRecord, siteRecord } from './records';
 
 describe('scoreEstate on the sandbox world', () => {
 	test.each([42, 7])('seed %i: every site scored, statuses follow the generated profiles, unmatched reported', (seed) => {

@@ -2,6 +2,7 @@ import { constructExecutionMetaData, returnJsonArray } from 'n8n-core';
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { DEFAULT_HEALTH_SETTINGS } from '../../../lib/health';
 import { HealthScore } from '../../../nodes/HealthScore/HealthScore.node';
+import { orgRecord as org, siteRecord as site } from './records';
 
 function run(inputs: unknown[], params: Record<string, unknown> = {}, continueOnFail = false) {
 	const items: INodeExecutionData[] = inputs.map((json) => ({ json: json as INodeExecutionData['json'] }));
@@ -14,16 +15,6 @@ function run(inputs: unknown[], params: Record<string, unknown> = {}, continueOn
 	} as unknown as IExecuteFunctions;
 	return new HealthScore().execute.call(ctx);
 }
-
-const site = (siteId: string, name: string) => ({
-	kind: 'unifi.site',
-	siteId,
-	name,
-	devices: { total: 2, offline: 0, offlineGateways: 0, pendingUpdates: 0 },
-	criticalNotifications: 0,
-	wan: { uptimePercent: 100, txRetryPercent: 1, latencyAvgMs: null },
-});
-const org = (organizationId: number, name: string) => ({ kind: 'ninjaone.organization', organizationId, name, unifiSiteId: null });
 
 describe('Health Score node', () => {
 	const description = new HealthScore().description;
