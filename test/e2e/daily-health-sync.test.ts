@@ -8,36 +8,23 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { startSandbox, type Sandbox } from '../sandbox';
-import { createN8nInstance, hostVersions, type N8nInstance } from './harness';
-import { sandboxCredentials } from './sandboxCredentials';
+import { hostVersions } from './harness';
+import { useSandboxedN8n } from './sandboxCredentials';
 
 const workflow = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'workflows', 'daily-health-sync.json'), 'utf8')) as Record<string, unknown>;
 
 describe.each(hostVersions())('Daily Health Sync on n8n %s', (version) => {
-	let n8n: N8nInstance;
-	let sandbox: Sandbox;
-
-	beforeAll(async () => {
-		sandbox = await startSandbox({ services: ['unifi', 'unifiNetwork', 'ninjaone', 'notion'] });
-		n8n = await createN8nInstance(version);
-		await n8n.importCredentials(sandboxCredentials(sandbox));
-	}, 15 * 60_000);
-
-	afterAll(async () => {
-		await n8n?.stop();
-		await sandbox?.stop();
-	});
+	const ctx = useSandboxedN8n(version, ['unifi', 'unifiNetwork', 'ninjaone', 'notion']);
 
 	/** Writes the Notion emulator has served: pages (create/update/trash) and all writes (pages, databases, data sources). */
 	const writes = () => {
-		const s = sandbox.notion!.getStats();
+		const s = ctx.sandbox.notion!.getStats();
 		return { pages: s.pageCreates + s.pageUpdates + s.pageTrashes, all: s.writes };
 	};
 
 	test('scores every site, syncs them into Notion, and a re-run writes nothing', async () => {
-		const world = sandbox.world;
-		const first = await n8n.run(workflow);
+		const world = ctx.sandbox.world;
+		const first = await ctx.n8n.run(workflow);
 		expect(first.error).toBeUndefined();
 		expect(first.status).toBe('success');
 
@@ -74,18 +61,18 @@ describe.each(hostVersions())('Daily Health Sync on n8n %s', (version) => {
 		expect(ensured).toMatchObject({ action: 'created', title: 'MSP Site Health' });
 		const upserts = first.json('Upsert Site Health');
 		expect(upserts.map((u) => u.action)).toEqual(Array(world.sites.length).fill('created'));
-		const rows = sandbox.notion!.rows(String(ensured.databaseId));
+		const rows = ctx.sandbox.notion!.rows(String(ensured.databaseId));
 		expect(rows).toHaveLength(world.sites.length);
 		const row = rows.find((r) => r.properties['Site ID'] === critical.siteId)!;
 		expect(row.properties).toMatchObject({ Site: critical.site, Status: 'Critical', Score: critical.score, Summary: critical.summary });
 
 		// Second run: same data, nothing to write.
 		const before = writes();
-		const second = await n8n.run(workflow);
+		const second = await ctx.n8n.run(workflow);
 		expect(second.status).toBe('success');
 		expect(second.json('Ensure Database')[0]).toMatchObject({ action: 'unchanged', databaseId: ensured.databaseId });
 		expect(second.json('Upsert Site Health').map((u) => u.action)).toEqual(Array(world.sites.length).fill('unchanged'));
 		expect(writes()).toEqual(before);
-		expect(sandbox.notion!.rows(String(ensured.databaseId))).toHaveLength(world.sites.length);
+		expect(ctx.sandbox.notion!.rows(String(ensured.databaseId))).toHaveLength(world.sites.length);
 	}, 10 * 60_000);
 });

@@ -7,34 +7,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { startSandbox, type Sandbox } from '../sandbox';
-import { createN8nInstance, hostVersions, type N8nInstance } from './harness';
-import { sandboxCredentials } from './sandboxCredentials';
+import { hostVersions } from './harness';
+import { useSandboxedN8n } from './sandboxCredentials';
 
 const workflow = JSON.parse(fs.readFileSync(path.join(__dirname, 'workflows', 'notion-sync.json'), 'utf8')) as Record<string, unknown>;
 
 describe.each(hostVersions())('Notion Sync on n8n %s', (version) => {
-	let n8n: N8nInstance;
-	let sandbox: Sandbox;
-
-	beforeAll(async () => {
-		sandbox = await startSandbox({ services: ['notion'] });
-		n8n = await createN8nInstance(version);
-		await n8n.importCredentials(sandboxCredentials(sandbox));
-	}, 15 * 60_000);
-
-	afterAll(async () => {
-		await n8n?.stop();
-		await sandbox?.stop();
-	});
+	const ctx = useSandboxedN8n(version, ['notion']);
 
 	const writes = () => {
-		const s = sandbox.notion!.getStats();
+		const s = ctx.sandbox.notion!.getStats();
 		return { pages: s.pageCreates + s.pageUpdates + s.pageTrashes, databases: s.databaseCreates, schema: s.dataSourceUpdates };
 	};
 
 	test('first run creates the database and the rows; second run changes nothing', async () => {
-		const first = await n8n.run(workflow);
+		const first = await ctx.n8n.run(workflow);
 		expect(first.nodeError('Upsert Rows')).toBeUndefined();
 		expect(first.status).toBe('success');
 		const ensured = first.json('Ensure Database')[0];
@@ -43,19 +30,19 @@ describe.each(hostVersions())('Notion Sync on n8n %s', (version) => {
 		expect(firstRows).toHaveLength(12);
 		expect(firstRows.every((r) => r.action === 'created' && typeof r.pageId === 'string' && String(r.url).includes('notion.so'))).toBe(true);
 		expect(first.items('Upsert Rows').map((i) => (i.pairedItem as { item: number }).item)).toEqual([...Array(12).keys()]);
-		const rows = sandbox.notion!.rows(String(ensured.databaseId));
+		const rows = ctx.sandbox.notion!.rows(String(ensured.databaseId));
 		expect(rows).toHaveLength(12);
 		expect(rows.find((r) => r.properties['Site ID'] === 'site-001')?.properties).toMatchObject({ Site: 'Harbor Dental Group', Status: 'critical', Score: 40, Issues: ['devices offline', 'internet issues'] });
 
 		const before = writes();
-		const second = await n8n.run(workflow);
+		const second = await ctx.n8n.run(workflow);
 		expect(second.status).toBe('success');
 		expect(second.json('Ensure Database')[0]).toMatchObject({ action: 'unchanged', databaseId: ensured.databaseId });
 		const secondRows = second.json('Upsert Rows');
 		expect(secondRows).toHaveLength(12);
 		expect(secondRows.map((r) => r.action)).toEqual(Array(12).fill('unchanged'));
 		expect(writes()).toEqual(before);
-		expect(sandbox.notion!.findDataSources('MSP Site Health')).toHaveLength(1);
-		expect(sandbox.notion!.rows(String(ensured.databaseId))).toHaveLength(12);
+		expect(ctx.sandbox.notion!.findDataSources('MSP Site Health')).toHaveLength(1);
+		expect(ctx.sandbox.notion!.rows(String(ensured.databaseId))).toHaveLength(12);
 	}, 5 * 60_000);
 });

@@ -2,7 +2,8 @@
  * n8n credentials (for `n8n import:credentials`) that point every service node at a running sandbox. The ids are
  * the ones the bundled workflows in workflows/ reference, so importing these makes those workflows runnable as is.
  */
-import type { Sandbox } from '../sandbox';
+import { startSandbox, type Sandbox, type ServiceKey } from '../sandbox';
+import { createN8nInstance, type HostVersion, type N8nInstance } from './harness';
 
 export interface ImportedCredential {
 	id: string;
@@ -49,4 +50,23 @@ export function sandboxCredentials(sandbox: Sandbox): ImportedCredential[] {
 		});
 	}
 	return out;
+}
+
+/**
+ * For a `describe` block: before all tests, start the sandbox with `services`, a fresh n8n instance on `version`
+ * with the package installed, and import the sandbox credentials; after all, stop both. The returned object's
+ * fields are set once beforeAll has run.
+ */
+export function useSandboxedN8n(version: HostVersion, services: ServiceKey[]): { n8n: N8nInstance; sandbox: Sandbox } {
+	const ctx = {} as { n8n: N8nInstance; sandbox: Sandbox };
+	beforeAll(async () => {
+		ctx.sandbox = await startSandbox({ services });
+		ctx.n8n = await createN8nInstance(version);
+		await ctx.n8n.importCredentials(sandboxCredentials(ctx.sandbox));
+	}, 15 * 60_000);
+	afterAll(async () => {
+		await ctx.n8n?.stop();
+		await ctx.sandbox?.stop();
+	});
+	return ctx;
 }

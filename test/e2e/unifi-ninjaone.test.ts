@@ -7,29 +7,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { startSandbox, type Sandbox } from '../sandbox';
-import { createN8nInstance, hostVersions, type N8nInstance } from './harness';
-import { sandboxCredentials } from './sandboxCredentials';
+import { hostVersions } from './harness';
+import { useSandboxedN8n } from './sandboxCredentials';
 
 const workflow = JSON.parse(fs.readFileSync(path.join(__dirname, 'workflows', 'unifi-ninjaone.json'), 'utf8')) as Record<string, unknown>;
 
 describe.each(hostVersions())('UniFi Sites + NinjaOne Devices on n8n %s', (version) => {
-	let n8n: N8nInstance;
-	let sandbox: Sandbox;
-
-	beforeAll(async () => {
-		sandbox = await startSandbox({ services: ['unifi', 'unifiNetwork', 'ninjaone'] });
-		n8n = await createN8nInstance(version);
-		await n8n.importCredentials(sandboxCredentials(sandbox));
-	}, 15 * 60_000);
-
-	afterAll(async () => {
-		await n8n?.stop();
-		await sandbox?.stop();
-	});
+	const ctx = useSandboxedN8n(version, ['unifi', 'unifiNetwork', 'ninjaone']);
 
 	test('all 98 sites and 492 devices come through, with NinjaOne data joined to organizations', async () => {
-		const result = await n8n.run(workflow);
+		const result = await ctx.n8n.run(workflow);
 		for (const name of ['UniFi Sites', 'UniFi Devices', 'UniFi ISP Metrics', 'UniFi WiFi Clients', 'NinjaOne Organizations', 'NinjaOne Devices', 'NinjaOne Device Health']) {
 			expect({ name, error: result.nodeError(name) }).toEqual({ name, error: undefined });
 		}
@@ -39,7 +26,7 @@ describe.each(hostVersions())('UniFi Sites + NinjaOne Devices on n8n %s', (versi
 		expect(sites).toHaveLength(98);
 		expect(new Set(sites.map((s) => s.siteId)).size).toBe(98);
 		expect(sites.every((s) => s.kind === 'unifi.site')).toBe(true);
-		expect(sites.map((s) => s.name).sort()).toEqual(sandbox.world.sites.map((s) => s.customerName).sort());
+		expect(sites.map((s) => s.name).sort()).toEqual(ctx.sandbox.world.sites.map((s) => s.customerName).sort());
 		expect(result.items('UniFi Sites').every((i) => (i.pairedItem as { item: number }).item === 0)).toBe(true);
 
 		const devices = result.json('UniFi Devices');
@@ -56,17 +43,17 @@ describe.each(hostVersions())('UniFi Sites + NinjaOne Devices on n8n %s', (versi
 		expect(clients.every((c) => c.kind === 'unifi.client' && (c.signalDbm as number) < 0)).toBe(true);
 
 		const orgs = result.json('NinjaOne Organizations');
-		expect(orgs).toHaveLength(sandbox.world.ninjaOrganizations.length);
+		expect(orgs).toHaveLength(ctx.sandbox.world.ninjaOrganizations.length);
 		const ninjaDevices = result.json('NinjaOne Devices');
-		const total = sandbox.world.ninjaOrganizations.reduce((n, o) => n + o.devices.length, 0);
+		const total = ctx.sandbox.world.ninjaOrganizations.reduce((n, o) => n + o.devices.length, 0);
 		expect(ninjaDevices).toHaveLength(total);
 		const health = result.json('NinjaOne Device Health');
 		expect(health.length).toBeGreaterThan(0);
 		expect(health.every((h) => typeof h.organizationId === 'number' && ['UNHEALTHY', 'NEEDS_ATTENTION'].includes(String(h.healthStatus)))).toBe(true);
 
 		// One token for the whole run (cached per credential in the n8n process).
-		expect(sandbox.ninjaone!.tokensIssued).toBe(1);
+		expect(ctx.sandbox.ninjaone!.tokensIssued).toBe(1);
 		// Return All read the UniFi lists in as few pages as possible.
-		expect(sandbox.unifi!.count('GET /v1/sites')).toBeLessThanOrEqual(2);
+		expect(ctx.sandbox.unifi!.count('GET /v1/sites')).toBeLessThanOrEqual(2);
 	}, 5 * 60_000);
 });
