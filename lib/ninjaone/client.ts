@@ -141,8 +141,11 @@ export interface DeviceListOptions extends ListOptions {
 
 export interface DeviceHealthOptions extends ListOptions {
 	df?: string;
-	/** Comma-separated health statuses to keep (UNHEALTHY,NEEDS_ATTENTION). */
-	health?: string;
+	/**
+	 * Health statuses to keep (UNHEALTHY, NEEDS_ATTENTION, ...), as a list or comma-separated. NinjaOne's `health`
+	 * filter takes one status, so each is asked for in its own query.
+	 */
+	health?: string | readonly string[];
 }
 
 export interface AlertOptions extends ListOptions {
@@ -336,18 +339,39 @@ export class NinjaOneClient {
 		return this.parse(deviceSchema, response.data, path, 'getDevice', options.itemIndex);
 	}
 
-	/** GET /v2/queries/device-health, following the query cursor by name; stops on a short page or at `limit`. */
+	/**
+	 * GET /v2/queries/device-health, following the query cursor by name; stops on a short page or at `limit`. With
+	 * several health statuses, one query per status (in the order given), `limit` counting across them.
+	 */
 	async listDeviceHealth(options: DeviceHealthOptions = {}): Promise<NinjaDeviceHealth[]> {
 		const limit = options.limit;
 		if (limit !== undefined && !(limit >= 1)) return [];
+		const raw = typeof options.health === 'string' ? options.health.split(',') : (options.health ?? []);
+		const statuses = [...new Set(raw.map((s) => s.trim()).filter(Boolean))];
+		const out: NinjaDeviceHealth[] = [];
+		const seen = new Set<number>();
+		for (const health of statuses.length ? statuses : [undefined]) {
+			const left = limit === undefined ? undefined : limit - out.length;
+			if (left !== undefined && left <= 0) break;
+			for (const row of await this.deviceHealthQuery(options.df, health, left, options.itemIndex)) {
+				// A device that changed status between two queries would otherwise come back twice.
+				if (seen.has(row.deviceId)) continue;
+				seen.add(row.deviceId);
+				out.push(row);
+			}
+		}
+		return out;
+	}
+
+	private async deviceHealthQuery(df: string | undefined, health: string | undefined, limit: number | undefined, itemIndex: number | undefined): Promise<NinjaDeviceHealth[]> {
 		const path = '/v2/queries/device-health';
 		const pageSize = limit === undefined ? this.queryPageSize : Math.min(this.queryPageSize, limit);
 		const out: NinjaDeviceHealth[] = [];
 		let cursor: string | undefined;
 		for (;;) {
-			const query: Record<string, QueryValue> = cursor ? { cursor, pageSize } : { df: options.df?.trim() || undefined, health: options.health?.trim() || undefined, pageSize };
-			const response = await this.http.request({ operation: 'listDeviceHealth', path, query, itemIndex: options.itemIndex });
-			const page = this.parse(deviceHealthResponseSchema, response.data, path, 'listDeviceHealth', options.itemIndex);
+			const query: Record<string, QueryValue> = cursor ? { cursor, pageSize } : { df: df?.trim() || undefined, health, pageSize };
+			const response = await this.http.request({ operation: 'listDeviceHealth', path, query, itemIndex });
+			const page = this.parse(deviceHealthResponseSchema, response.data, path, 'listDeviceHealth', itemIndex);
 			for (const row of page.results) {
 				out.push(row);
 				if (limit !== undefined && out.length >= limit) return out;

@@ -169,6 +169,24 @@ describe('NinjaOneEmulator', () => {
 		expect(expired.body.resultCode).toBe('FAILURE');
 	});
 
+	it('takes one health status per device-health query, rejecting a list or an unknown status', async () => {
+		await start();
+		const token = await getToken();
+		const counts = new Map<string, number>();
+		for (const status of ['HEALTHY', 'NEEDS_ATTENTION', 'UNHEALTHY', 'UNKNOWN']) {
+			const res = await call(`/v2/queries/device-health?health=${status}&pageSize=10000`, token);
+			expect(res.status).toBe(200);
+			expect(res.body.results.every((r: any) => r.healthStatus === status)).toBe(true);
+			counts.set(status, res.body.results.length);
+		}
+		expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(world.ninjaDeviceCount);
+		for (const health of ['UNHEALTHY,NEEDS_ATTENTION', 'UNHEALTHY%2CNEEDS_ATTENTION', 'BROKEN']) {
+			const res = await call(`/v2/queries/device-health?health=${health}`, token);
+			expect(res.status).toBe(400);
+			expect(res.body).toEqual({ resultCode: 'FAILURE', errorMessage: expect.stringContaining('health') });
+		}
+	});
+
 	it('rate limits per client with 429 + Retry-After and injects 5xx', async () => {
 		const clock = 1_000_000;
 		await start({ now: () => clock, rateLimits: { default: { kind: 'window', limit: 2, windowMs: 60_000 } } });

@@ -15,7 +15,8 @@ import type { World, WorldNinjaDevice, WorldNinjaOrganization } from './world';
  *   GET /v2/organization/:id, /v2/organization/:id/devices
  *   GET /v2/devices, /v2/devices-detailed (df, pageSize, after)   GET /v2/device/:id
  *   GET /v2/alerts (sourceType, df; no pagination)
- *   GET /v2/queries/device-health (df, health, pageSize, cursor) -> `{cursor:{name, offset, count, expires}, results}`
+ *   GET /v2/queries/device-health (df, health, pageSize, cursor) -> `{cursor:{name, offset, count, expires}, results}`;
+ *   `health` is one status (a comma-separated list is a 400, see healthParam)
  * - df: clauses joined by AND: `org = 1`, `org in (1,2)`, `loc = 3`, `class in (WINDOWS_SERVER,MAC)`, `id in (..)`,
  *   `offline = true|false` (also bare `offline` / `online`), `status = APPROVED`, each with `=`, `!=`, `in`, `notin`.
  * - Rate limit (bucket "default", per client id): 600 requests/min [UNVERIFIED]; 429 body
@@ -57,6 +58,7 @@ interface Cursor {
 
 const SCOPES = ['monitoring', 'management', 'control'];
 const DF_KEYS = new Set(['org', 'loc', 'class', 'role', 'id', 'offline', 'online', 'status']);
+const HEALTH_STATUSES = new Set(['HEALTHY', 'NEEDS_ATTENTION', 'UNHEALTHY', 'UNKNOWN']);
 
 export class NinjaOneEmulator extends Emulator {
 	readonly name = 'ninjaone';
@@ -436,6 +438,22 @@ export class NinjaOneEmulator extends Emulator {
 		return { status: 200, body: out };
 	}
 
+	/**
+	 * The `health` filter of the device-health query: one status. Public clients (the NinjaOne PowerShell module's
+	 * Get-NinjaOneDeviceHealth takes one value from a ValidateSet) treat it as a single value and nothing public
+	 * shows a list being accepted, so a list is a 400 here rather than a filter a real tenant might not apply
+	 * (the real answer to a list is [UNVERIFIED]).
+	 */
+	private healthParam(req: SandboxRequest): string | undefined {
+		const raw = (req.query.get('health') ?? '').trim();
+		if (!raw) return undefined;
+		const value = raw.toUpperCase();
+		if (!HEALTH_STATUSES.has(value)) {
+			this.fail(400, `Invalid health "${raw}": one of ${[...HEALTH_STATUSES].join(', ')} (one status per query)`);
+		}
+		return value;
+	}
+
 	private deviceHealth(req: SandboxRequest): SandboxResponse {
 		const now = this.now();
 		for (const [name, c] of this.cursors) if (c.expiresAt <= now) this.cursors.delete(name);
@@ -452,9 +470,9 @@ export class NinjaOneEmulator extends Emulator {
 		} else {
 			const pageSize = this.intParam(req, 'pageSize') ?? this.opts.queryPageSize ?? 1000;
 			if (pageSize < 1) this.fail(400, 'pageSize must be at least 1');
-			const healthFilter = (req.query.get('health') ?? '').split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+			const health = this.healthParam(req);
 			const items = this.filteredDevices(req)
-				.filter((d) => !healthFilter.length || healthFilter.includes(d.health.healthStatus))
+				.filter((d) => !health || d.health.healthStatus === health)
 				.map((d) => {
 					const result: Record<string, unknown> = {
 						deviceId: d.id,

@@ -164,6 +164,25 @@ describe('NinjaOne client against the emulator', () => {
 		expect(record).toMatchObject({ kind: 'ninjaone.deviceHealth', organizationId: joined[0].organizationId });
 	});
 
+	it('asks the device-health query for one health status at a time and merges the answers', async () => {
+		const devices = sandbox.world.ninjaOrganizations.flatMap((o) => o.devices);
+		const wanted = devices.filter((d) => d.health.healthStatus === 'UNHEALTHY' || d.health.healthStatus === 'NEEDS_ATTENTION');
+		expect(wanted.length).toBeGreaterThan(0);
+		for (const health of ['UNHEALTHY, NEEDS_ATTENTION', ['UNHEALTHY', 'NEEDS_ATTENTION']]) {
+			emu().clearLog();
+			const rows = await client({ queryPageSize: 10_000 }).listDeviceHealth({ health });
+			expect(rows.map((r) => r.deviceId).sort((a, b) => a - b)).toEqual(wanted.map((d) => d.id).sort((a, b) => a - b));
+			expect(emu().requestLog.filter((r) => r.route === 'GET /v2/queries/device-health').map((r) => r.status)).toEqual([200, 200]);
+		}
+		// Limit counts across the statuses: the second status is not asked for once the first fills it.
+		emu().clearLog();
+		const unhealthy = devices.filter((d) => d.health.healthStatus === 'UNHEALTHY').length;
+		const limited = await client({ queryPageSize: 10_000 }).listDeviceHealth({ health: ['UNHEALTHY', 'NEEDS_ATTENTION'], limit: unhealthy });
+		expect(limited).toHaveLength(unhealthy);
+		expect(limited.every((r) => r.healthStatus === 'UNHEALTHY')).toBe(true);
+		expect(emu().count('GET /v2/queries/device-health')).toBe(1);
+	});
+
 	it('reads alerts and trims to Limit', async () => {
 		const all = await client().listAlerts();
 		expect(all.length).toBeGreaterThan(0);

@@ -105,6 +105,17 @@ describe('NinjaOne Devices node (fake IExecuteFunctions, sandbox)', () => {
 		expect(first.every((o) => byId.get(o.json.deviceId as number) === o.json.organizationId)).toBe(true);
 	});
 
+	it('Device Health > Get Many with several health statuses asks for each one and returns them all', async () => {
+		const out = await runNode(node, {
+			params: { resource: 'deviceHealth', operation: 'getAll', organization: rl(''), df: '', health: ['UNHEALTHY', 'NEEDS_ATTENTION'], returnAll: true, simplify: true },
+			credentials: creds(),
+		});
+		const devices = sandbox.world.ninjaOrganizations.flatMap((o) => o.devices);
+		const wanted = devices.filter((d) => ['UNHEALTHY', 'NEEDS_ATTENTION'].includes(d.health.healthStatus));
+		expect(out.map((o) => o.json.deviceId).sort()).toEqual(wanted.map((d) => d.id).sort());
+		expect(new Set(out.map((o) => o.json.healthStatus))).toEqual(new Set(['UNHEALTHY', 'NEEDS_ATTENTION']));
+	});
+
 	it('Device Health > Get Many with Limit stops reading the cursor early', async () => {
 		const out = await runNode(node, {
 			params: { resource: 'deviceHealth', operation: 'getAll', organization: rl(''), df: '', health: [], returnAll: false, limit: 7, simplify: true },

@@ -46,10 +46,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const organizationsOf = deviceOrganizationCache(client);
 	return runPerItem(this, async (i) => {
 		const df = combineFilter(this.getNodeParameter('df', i, '') as string, readLocator(this, 'organization', i));
-		const health = (this.getNodeParameter('health', i, []) as string[]).join(',');
+		const health = this.getNodeParameter('health', i, []) as string[];
 		const limit = readLimit(this, i, 'listDeviceHealth');
 		const simplify = readSimplify(this, i);
-		const rows = await client.listDeviceHealth({ df, health: health || undefined, limit, itemIndex: i });
+		const rows = await client.listDeviceHealth({ df, health, limit, itemIndex: i });
 		const joined = await withOrganizations(rows, () => organizationsOf(df, i));
 		return joined.map(({ row, organizationId }) =>
 			simplify ? (simplifyDeviceHealth(row, organizationId) as unknown as IDataObject) : ({ ...row, organizationId } as IDataObject),
