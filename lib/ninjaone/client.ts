@@ -78,6 +78,10 @@ export interface NinjaOneOptions {
 	random?: () => number;
 }
 
+const TOKEN_BUCKET = 'token';
+/** Token requests are rare (one per hour per credential); this only stops a misconfigured loop from hammering. */
+const NINJAONE_TOKEN_RATE_LIMIT: RateLimitSpec = { requestsPerSecond: 2, burst: 5 };
+
 interface CachedToken {
 	accessToken: string;
 	/** When to stop using it (expiry minus the refresh margin), in ms. */
@@ -174,12 +178,12 @@ export class NinjaOneClient {
 		this.queryPageSize = Math.max(1, Math.floor(options.queryPageSize ?? NINJAONE_DEFAULTS.queryPageSize));
 		this.refreshMarginMs = Math.max(0, (options.refreshMarginSec ?? NINJAONE_DEFAULTS.refreshMarginSec) * 1000);
 		this.now = options.now ?? Date.now;
-		const key = credentialKey(`${this.baseUrl}|${clientId}|${clientSecret}|${this.scopes}`);
-		this.cacheKey = key;
+		this.cacheKey = credentialKey(`${this.baseUrl}|${clientId}|${clientSecret}|${this.scopes}`);
 		const common = {
 			service: 'ninjaone' as const,
 			baseUrl: this.baseUrl,
-			credentialKey: key,
+			// NinjaOne limits per API application, so every client of one client ID shares one budget.
+			credentialKey: credentialKey(`${this.baseUrl}|${clientId}`),
 			retry: options.retry,
 			timeoutMs: options.timeoutMs,
 			secrets: [clientSecret],
@@ -187,10 +191,11 @@ export class NinjaOneClient {
 			sleep: options.sleep,
 			random: options.random,
 		};
-		// Token requests use their own client: no auth header, no 401 refresh loop.
+		// Token requests use their own client (no auth header, no 401 refresh loop) and their own bucket: under the
+		// API calls' bucket name, the two different limits would keep replacing each other's bucket.
 		this.tokenHttp = new ServiceHttpClient({
 			...common,
-			rateLimits: { default: { requestsPerSecond: 2, burst: 5 } },
+			rateLimits: { [TOKEN_BUCKET]: NINJAONE_TOKEN_RATE_LIMIT },
 			parseError: (status, body) => {
 				const parsed = parseNinjaError(status, body);
 				if (status === 400 || status === 401) {
@@ -246,6 +251,7 @@ export class NinjaOneClient {
 				scope: this.scopes,
 			},
 			skipAuth: true,
+			bucket: TOKEN_BUCKET,
 			// Asking for a token twice is harmless.
 			idempotent: true,
 		});
