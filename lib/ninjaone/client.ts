@@ -201,7 +201,7 @@ export class NinjaOneClient {
 				if (status === 400 || status === 401) {
 					return {
 						...parsed,
-						message: `${parsed.message}. Check the client ID, client secret, region and scopes of the NinjaOne credential (Administration > Apps > API > Client App IDs; the application must be "API Services (machine-to-machine)" with the Client Credentials grant).`,
+						hint: 'Check the client ID, client secret, region and scopes of the NinjaOne credential (Administration > Apps > API > Client App IDs; the application must be "API Services (machine-to-machine)" with the Client Credentials grant).',
 					};
 				}
 				return parsed;
@@ -218,8 +218,8 @@ export class NinjaOneClient {
 			},
 			parseError: (status, body) => {
 				const parsed = parseNinjaError(status, body);
-				if (status === 401) return { ...parsed, message: `${parsed.message} (a fresh token was also rejected; check the NinjaOne credential)` };
-				if (status === 403) return { ...parsed, message: `${parsed.message}. The NinjaOne application may lack the needed scope (monitoring for reads).` };
+				if (status === 401) return { ...parsed, message: `${parsed.message} (a fresh token was also rejected)`, hint: 'Check the NinjaOne credential.' };
+				if (status === 403) return { ...parsed, hint: 'The NinjaOne application may lack the needed scope (monitoring for reads): check its scopes in NinjaOne and in the credential.' };
 				return parsed;
 			},
 		});
