@@ -1,9 +1,9 @@
-import { errorForStatus, MspOpsError, NetworkError, RateLimitError, type ServiceName } from '../errors';
+import { errorForStatus, MspOpsError, NetworkError, RateLimitError, ValidationError, type ServiceName } from '../errors';
 import { globalMetrics, type MetricsRecorder } from './metrics';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, runWithRetries, type RetryPolicy } from './policy';
 import { getRateLimiter, type RateLimitSpec, type TokenBucket } from './rateLimiter';
 import { redact, registerSecret } from './redact';
-import { sendRaw, TransportError, type RawResponse } from './transport';
+import { sendRaw, TransportError, type RawRequest, type RawResponse } from './transport';
 
 /**
  * The one HTTP path every service client uses: auth headers, rate limiting per credential, retries with
@@ -18,6 +18,8 @@ export interface ParsedServiceError {
 	message: string;
 	code?: string;
 	requestId?: string;
+	/** What the user can do about it; a generic hint for the status is used when absent. */
+	hint?: string;
 }
 
 export interface ServiceClientConfig {
@@ -42,6 +44,8 @@ export interface ServiceClientConfig {
 	/** Test hooks. */
 	sleep?: (ms: number) => Promise<void>;
 	random?: () => number;
+	/** Test hook: send one exchange (defaults to node:http/https). */
+	transport?: (request: RawRequest) => Promise<RawResponse>;
 }
 
 export interface RequestOptions {
@@ -87,18 +91,58 @@ export function buildUrl(baseUrl: string, path: string, query?: Record<string, Q
 	return url;
 }
 
-function parseBody(raw: RawResponse): unknown {
-	if (raw.body.length === 0) return undefined;
+const SERVICE_LABELS: Record<ServiceName, string> = {
+	unifi: 'UniFi Site Manager',
+	'unifi-network': 'UniFi Network',
+	ninjaone: 'NinjaOne',
+	notion: 'Notion',
+	hubspot: 'HubSpot',
+	supabase: 'Supabase',
+	internal: 'internal',
+};
+
+/** The service's name as users know it ("UniFi Site Manager", "Notion"). */
+export function serviceLabel(service: ServiceName): string {
+	return SERVICE_LABELS[service] ?? service;
+}
+
+type BodyKind = 'empty' | 'json' | 'invalid-json' | 'html' | 'text';
+
+interface ParsedBody {
+	kind: BodyKind;
+	data: unknown;
+}
+
+function parseBody(raw: RawResponse): ParsedBody {
+	if (raw.body.length === 0) return { kind: 'empty', data: undefined };
 	const text = raw.body.toString('utf8');
 	const type = raw.headers['content-type'] ?? '';
+	if (type.includes('html') || /^\s*<(!doctype|html|head|body|title)\b/i.test(text)) return { kind: 'html', data: text };
 	if (type.includes('json') || /^\s*[[{]/.test(text)) {
 		try {
-			return JSON.parse(text);
+			return { kind: 'json', data: JSON.parse(text) };
 		} catch {
-			return text;
+			return { kind: 'invalid-json', data: text };
 		}
 	}
-	return text;
+	return { kind: 'text', data: text };
+}
+
+/** The title of an HTML page (or its first words), for messages: never the markup itself. */
+export function htmlSummary(html: string): string {
+	const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1] ?? /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1];
+	const text = (title ?? html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' '))
+		.replace(/<[^>]+>/g, ' ')
+		.replace(/&nbsp;/g, ' ')
+		.replace(/&amp;/g, '&')
+		.replace(/\s+/g, ' ')
+		.trim();
+	return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Whether a response body is an HTML page (a proxy's, a gateway's or a login page), not an API answer. */
+export function isHtmlBody(body: unknown, contentType = ''): body is string {
+	return typeof body === 'string' && (contentType.includes('html') || /^\s*<(!doctype|html|head|body|title)\b/i.test(body));
 }
 
 function defaultParseError(status: number, body: unknown): ParsedServiceError {
@@ -108,8 +152,59 @@ function defaultParseError(status: number, body: unknown): ParsedServiceError {
 		const code = [b.code, b.resultCode, b.error].find((v) => typeof v === 'string') as string | undefined;
 		if (message) return { message, code };
 	}
-	if (typeof body === 'string' && body.trim()) return { message: body.trim().slice(0, 300) };
+	if (typeof body === 'string' && body.trim()) return { message: body.replace(/\s+/g, ' ').trim().slice(0, 200) };
 	return { message: `HTTP ${status}` };
+}
+
+/** Join two sentences with one full stop between them. */
+export function sentences(...parts: Array<string | undefined>): string {
+	let out = '';
+	for (const raw of parts) {
+		const part = raw?.trim();
+		if (!part) continue;
+		out = out ? `${out}${/[.!?:]$/.test(out) ? '' : '.'} ${part}` : part;
+	}
+	return out;
+}
+
+/** What a user can do about an HTTP error status, when the service's own parser gave no hint. */
+export function statusHint(status: number, service: string, retryAfterMs?: number): string | undefined {
+	if (status === 401) return `Check the ${service} credential.`;
+	if (status === 403) return `The ${service} credential is not allowed to do this: check its permissions or scopes.`;
+	if (status === 404) return 'Check the ID and the base URL.';
+	if (status === 408) return 'Run the node again later.';
+	if (status === 409) return 'Something else changed the same record at the same time: run the node again.';
+	if (status === 413) return 'The request is too large: send fewer or smaller items per call.';
+	if (status === 429) {
+		const wait = retryAfterMs === undefined ? 'a while' : `${Math.ceil(retryAfterMs / 1000)} s`;
+		return `${service} is rate limiting this credential: wait ${wait} before running again, or lower the requests per second.`;
+	}
+	if (status === 529) return `${service} is overloaded: run the node again later.`;
+	if (status >= 500) return `${service} had a problem answering: this is usually temporary, run the node again later.`;
+	if (status >= 400) return "Check the node's parameters and the input values it sends.";
+	return undefined;
+}
+
+const TLS_CODES = /^(CERT_|ERR_TLS_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY|GET)_)/;
+
+/** What went wrong with a connection and what to do, for a call that got no HTTP answer. */
+export function transportFailure(error: TransportError, url: URL, service: string): { what: string; hint: string } {
+	const origin = url.origin;
+	const code = error.code;
+	if (code === 'ECONNREFUSED') return { what: `connection refused by ${origin}`, hint: `Check the URL in the ${service} credential and that the service is running and reachable from n8n.` };
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { what: `host ${url.hostname} not found`, hint: `Check the URL in the ${service} credential (spelling, DNS).` };
+	if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') return { what: `no answer from ${origin} in time (${error.message})`, hint: `${service} or the network is slow or down: run the node again later.` };
+	if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return { what: `${origin} is unreachable from this machine`, hint: 'Check the URL, the network route and any firewall between n8n and the service.' };
+	if (TLS_CODES.test(code)) {
+		return {
+			what: `the TLS certificate of ${url.hostname} was rejected (${error.message})`,
+			hint: "Check the URL; if the server uses a self-signed certificate (a UniFi console), allow it in the credential's settings.",
+		};
+	}
+	if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') {
+		return { what: `the connection to ${origin} closed before an answer arrived`, hint: 'This is usually temporary: run the node again later.' };
+	}
+	return { what: `${error.message} (${origin})`, hint: 'Run the node again later; if it keeps failing, check the URL and the network.' };
 }
 
 export class ServiceHttpClient {
@@ -119,22 +214,29 @@ export class ServiceHttpClient {
 	private readonly metrics: MetricsRecorder;
 	private readonly secrets: string[];
 	private readonly buckets = new Map<string, TokenBucket>();
+	private readonly send: (request: RawRequest) => Promise<RawResponse>;
 
 	constructor(private readonly config: ServiceClientConfig) {
 		this.service = config.service;
 		this.baseUrl = config.baseUrl;
 		this.policy = { ...DEFAULT_RETRY_POLICY, ...config.retry };
 		this.metrics = config.metrics ?? globalMetrics;
+		this.send = config.transport ?? sendRaw;
 		this.secrets = (config.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length > 0);
 		for (const secret of this.secrets) registerSecret(secret);
 		for (const [name, spec] of Object.entries(config.rateLimits ?? {})) {
-			this.buckets.set(name, getRateLimiter(`${config.service}/${name}`, config.credentialKey, spec));
+			this.buckets.set(name, getRateLimiter(config.service, config.credentialKey, spec, name));
 		}
 	}
 
 	/** Mask this client's secrets (and any registered ones) in a text. */
 	redact(text: string): string {
 		return redact(text, this.secrets);
+	}
+
+	/** The shared bucket that paces calls of bucket `name` (the `default` one unless a client defines others). */
+	rateLimiter(name = 'default'): TokenBucket | undefined {
+		return this.buckets.get(name);
 	}
 
 	private bucketFor(name: string | undefined): TokenBucket | undefined {
@@ -155,9 +257,10 @@ export class ServiceHttpClient {
 		let lastErrorResponse: HttpResponse | undefined;
 
 		const attemptOnce = async (): Promise<HttpResponse> => {
+			let ticket = 0;
 			if (bucket) {
 				const t = performance.now();
-				await bucket.acquire();
+				ticket = await bucket.acquire();
 				throttledMs += performance.now() - t;
 			}
 			const url = buildUrl(this.baseUrl, options.path, options.query);
@@ -172,38 +275,38 @@ export class ServiceHttpClient {
 				body = new URLSearchParams(options.form).toString();
 				headers['content-type'] = 'application/x-www-form-urlencoded';
 			}
+			const timeoutMs = options.timeoutMs ?? this.config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 			let raw: RawResponse;
 			try {
-				raw = await sendRaw({
-					method,
-					url,
-					headers,
-					body,
-					timeoutMs: options.timeoutMs ?? this.config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-					allowInsecureTls: this.config.allowInsecureTls,
-				});
+				raw = await this.send({ method, url, headers, body, timeoutMs, allowInsecureTls: this.config.allowInsecureTls });
 			} catch (error) {
 				lastStatus = 0;
-				const te = error instanceof TransportError ? error : new TransportError(String(error), 'ECONNRESET', true);
-				throw new NetworkError(this.redact(`${this.label(options)} failed: ${te.message} (${te.code})`), {
+				const te = error instanceof TransportError ? error : new TransportError(String((error as Error)?.message ?? error), 'ECONNRESET', true);
+				const failure = transportFailure(te, url, serviceLabel(this.service));
+				throw new NetworkError(this.redact(sentences(`${this.label(method, url)} failed: ${failure.what}`, failure.hint)), {
 					service: this.service,
 					operation: options.operation,
 					code: te.code,
 					retryable: true,
 					itemIndex: options.itemIndex,
-					cause: undefined,
 				});
 			}
 			lastStatus = raw.status;
 			lastErrorResponse = undefined;
-			const data = parseBody(raw);
-			if (raw.status >= 200 && raw.status < 300) return { status: raw.status, headers: raw.headers, data };
+			const parsed = parseBody(raw);
+			if (raw.status >= 200 && raw.status < 300) {
+				if (parsed.kind === 'html' || parsed.kind === 'invalid-json') throw this.unreadableSuccess(raw, parsed, method, url, options);
+				bucket?.succeeded(ticket);
+				return { status: raw.status, headers: raw.headers, data: parsed.data };
+			}
+			// Said while paced at the bucket's rate: the service's real limit for this credential is lower.
+			if (raw.status === 429) bucket?.rateLimited(ticket);
 			if (raw.status === 401 && !reauthorized && this.config.onUnauthorized) {
 				reauthorized = true;
 				if (await this.config.onUnauthorized()) return attemptOnce();
 			}
-			lastErrorResponse = { status: raw.status, headers: raw.headers, data };
-			throw this.errorFromResponse(raw.status, data, raw.headers, options);
+			lastErrorResponse = { status: raw.status, headers: raw.headers, data: parsed.data };
+			throw this.errorFromResponse(raw.status, parsed, raw.headers, method, url, options);
 		};
 
 		try {
@@ -229,7 +332,7 @@ export class ServiceHttpClient {
 			const mspError =
 				error instanceof MspOpsError
 					? error
-					: new NetworkError(this.redact(`${this.label(options)} failed: ${String((error as Error)?.message ?? error)}`), {
+					: new NetworkError(this.redact(`${serviceLabel(this.service)} ${method} ${options.path.split('?')[0]} failed: ${String((error as Error)?.message ?? error)}`), {
 							service: this.service,
 							operation: options.operation,
 						});
@@ -240,27 +343,50 @@ export class ServiceHttpClient {
 		}
 	}
 
-	private label(options: RequestOptions): string {
-		return `${this.serviceLabel()} ${options.method ?? 'GET'} ${options.path.split('?')[0]}`;
+	/** "Notion POST /v1/pages": the service and the call, without the query string (it may carry ids or keys). */
+	private label(method: string, url: URL): string {
+		return `${serviceLabel(this.service)} ${method} ${url.pathname}`;
 	}
 
-	private serviceLabel(): string {
-		const labels: Record<ServiceName, string> = {
-			unifi: 'UniFi Site Manager',
-			'unifi-network': 'UniFi Network',
-			ninjaone: 'NinjaOne',
-			notion: 'Notion',
-			hubspot: 'HubSpot',
-			supabase: 'Supabase',
-			internal: 'internal',
-		};
-		return labels[this.service];
+	/** A 2xx whose body is not the JSON every service here answers with: a proxy, a login page or a cut-off body. */
+	private unreadableSuccess(raw: RawResponse, parsed: ParsedBody, method: string, url: URL, options: RequestOptions): ValidationError {
+		const service = serviceLabel(this.service);
+		const html = parsed.kind === 'html';
+		const what = html
+			? `${this.label(method, url)} returned ${raw.status} with an HTML page ("${htmlSummary(String(parsed.data))}") instead of JSON`
+			: `${this.label(method, url)} returned ${raw.status} with a body that is not valid JSON (${raw.body.length} bytes, cut off or corrupted)`;
+		const hint = html
+			? `Check the base URL in the ${service} credential: it must point at the API, not at a web, login or proxy page.`
+			: `This is usually a network or proxy problem: run the node again; if it keeps happening, check any proxy between n8n and ${service}.`;
+		return new ValidationError(this.redact(sentences(what, hint)), {
+			service: this.service,
+			operation: options.operation,
+			expected: 'a JSON document',
+			received: html ? 'an HTML page' : `${raw.body.length} bytes of invalid JSON`,
+			retryable: !html,
+			itemIndex: options.itemIndex,
+		});
 	}
 
-	private errorFromResponse(status: number, data: unknown, headers: Record<string, string>, options: RequestOptions): MspOpsError {
-		const parsed = (this.config.parseError ?? defaultParseError)(status, data, headers);
+	private errorFromResponse(status: number, body: ParsedBody, headers: Record<string, string>, method: string, url: URL, options: RequestOptions): MspOpsError {
+		const service = serviceLabel(this.service);
 		const retryAfterMs = parseRetryAfter(headers['retry-after']);
-		const message = this.redact(`${this.label(options)} returned ${status}: ${parsed.message}`);
+		let parsed: ParsedServiceError;
+		if (body.kind === 'html') {
+			// An HTML page is never the service's own API answer: say where it came from instead of echoing markup.
+			const ray = headers['cf-ray'];
+			parsed = {
+				message: `an HTML page ("${htmlSummary(String(body.data))}") from a proxy or gateway in front of ${service}, not ${service}'s own answer`,
+				requestId: ray ? `cf-ray ${ray}` : undefined,
+				hint: status >= 500 ? 'This is usually temporary: run the node again later.' : `Check the base URL in the ${service} credential and any proxy between n8n and ${service}.`,
+			};
+		} else if (body.kind === 'invalid-json') {
+			parsed = { message: 'an error body that is not valid JSON' };
+		} else {
+			parsed = (this.config.parseError ?? defaultParseError)(status, body.data, headers);
+		}
+		const hint = parsed.hint ?? statusHint(status, service, retryAfterMs);
+		const message = this.redact(sentences(`${this.label(method, url)} returned ${status}: ${parsed.message}`, hint));
 		const details = {
 			service: this.service,
 			operation: options.operation,

@@ -3,4 +3,4 @@ export * from './metrics';
 export * from './policy';
 export * from './rateLimiter';
 export * from './redact';
-export { TransportError } from './transport';
+export { TransportError, type RawRequest, type RawResponse } from './transport';

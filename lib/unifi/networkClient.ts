@@ -72,9 +72,9 @@ export class UnifiNetworkClient {
 				const parsed = parseUnifiError(status, body);
 				const hint = unifiHint(status, 'unifi-network');
 				if (status === 400 && parsed.code === 'api.err.NoSiteContext') {
-					return { ...parsed, message: `${parsed.message}: the site does not exist on this console (use the short site name, e.g. "default")` };
+					return { ...parsed, message: `${parsed.message}: the site does not exist on this console`, hint: 'Use the short site name (for example "default"), not the display name.' };
 				}
-				return hint ? { ...parsed, message: `${parsed.message}. ${hint}` } : parsed;
+				return hint ? { ...parsed, hint } : parsed;
 			},
 			metrics: options.metrics,
 			sleep: options.sleep,

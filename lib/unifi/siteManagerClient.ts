@@ -93,7 +93,7 @@ export class UnifiSiteManagerClient {
 			parseError: (status, body) => {
 				const parsed = parseUnifiError(status, body);
 				const hint = unifiHint(status, 'unifi');
-				return hint ? { ...parsed, message: `${parsed.message}. ${hint}` } : parsed;
+				return hint ? { ...parsed, hint } : parsed;
 			},
 			metrics: options.metrics,
 			sleep: options.sleep,

@@ -155,6 +155,6 @@ describe('UniFi Site Manager client against the emulator', () => {
 		sandbox.unifi!.malformNext('GET /ea/isp-metrics/:type');
 		await expect(client().listIspMetrics({ type: '1h', duration: '7d' })).rejects.toMatchObject({ kind: 'validation', field: 'data[0].periods', expected: 'array' });
 		sandbox.unifi!.malformNext('GET /v1/hosts', 'invalid-json');
-		await expect(client().listHosts()).rejects.toMatchObject({ kind: 'validation', field: '(root)', expected: 'object' });
+		await expect(client().listHosts()).rejects.toMatchObject({ kind: 'validation', expected: 'a JSON document', message: expect.stringMatching(/^UniFi Site Manager GET \/v1\/hosts returned 200 with a body that is not valid JSON/) });
 	});
 });
