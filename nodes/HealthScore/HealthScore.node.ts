@@ -10,7 +10,7 @@ import {
 import { z } from 'zod';
 import { MATCH_METHODS, resolveHealthSettings, scoreEstate, type MatchMethod, type SiteMappingEntry } from '../../lib/health';
 import { parseWith } from '../../lib/validation';
-import { errorItemJson, toNodeError } from '../shared/n8nAdapter';
+import { errorItemJson, failedItems, toNodeError } from '../shared/n8nAdapter';
 import { healthScoreProperties } from './description';
 
 const mappingEntrySchema = z.object({
@@ -57,50 +57,54 @@ export class HealthScore implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const node = this.getNode();
-		let settings;
-		let matchBy: MatchMethod[];
-		let mapping: SiteMappingEntry[];
+		// The node scores all items in one go with parameters read from item 0: whatever stops it names item 0, or
+		// becomes one error item with Continue On Fail.
 		try {
-			const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-			const weights = this.getNodeParameter('weights', 0, {}) as IDataObject;
-			settings = resolveHealthSettings({ ...options, weights });
-			matchBy = parseWith(matchBySchema, this.getNodeParameter('matchBy', 0, MATCH_METHODS), {
-				what: "parameter 'Join Sites and Organizations By'",
-			});
-			mapping = matchBy.includes('mapping') ? readMapping(this.getNodeParameter('siteMapping', 0, '[]')) : [];
+			return scoreItems(this);
 		} catch (error) {
-			throw toNodeError(node, error);
+			return [failedItems(this, error, 0), []];
 		}
-
-		const result = scoreEstate(
-			items.map((item) => item.json),
-			{ settings, matchBy, mapping },
-		);
-
-		const scores: INodeExecutionData[] = [];
-		if (result.errors.length) {
-			if (!this.continueOnFail()) {
-				const first = result.errors[0];
-				const more = result.errors.length > 1 ? ` (${result.errors.length - 1} more items are invalid too)` : '';
-				const error = toNodeError(node, first.error, first.itemIndex);
-				error.message += more;
-				throw error;
-			}
-			for (const { itemIndex, error } of result.errors) scores.push({ json: errorItemJson(error), pairedItem: { item: itemIndex } });
-		}
-		if (!result.scores.length && items.length && !result.errors.length) {
-			throw new NodeOperationError(node, 'No UniFi site records (kind "unifi.site") in the input', {
-				description:
-					'Connect UniFi Sites > Site > Get Many (Simplify on) to the Merge node that feeds this node. Records read: ' +
-					JSON.stringify(result.counts),
-			});
-		}
-
-		const paired = (indexes: number[]) => indexes.map((item) => ({ item }));
-		for (const entry of result.scores) scores.push({ json: entry.json as unknown as IDataObject, pairedItem: paired(entry.items) });
-		const unmatched = result.unmatched.map((entry) => ({ json: entry.json as unknown as IDataObject, pairedItem: paired(entry.items) }));
-		return [scores, unmatched];
 	}
+}
+
+function scoreItems(ctx: IExecuteFunctions): INodeExecutionData[][] {
+	const items = ctx.getInputData();
+	const node = ctx.getNode();
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const weights = ctx.getNodeParameter('weights', 0, {}) as IDataObject;
+	const settings = resolveHealthSettings({ ...options, weights });
+	const matchBy = parseWith(matchBySchema, ctx.getNodeParameter('matchBy', 0, MATCH_METHODS), {
+		what: "parameter 'Join Sites and Organizations By'",
+	});
+	const mapping = matchBy.includes('mapping') ? readMapping(ctx.getNodeParameter('siteMapping', 0, '[]')) : [];
+
+	const result = scoreEstate(
+		items.map((item) => item.json),
+		{ settings, matchBy, mapping },
+	);
+
+	const scores: INodeExecutionData[] = [];
+	if (result.errors.length) {
+		if (!ctx.continueOnFail()) {
+			const first = result.errors[0];
+			const more = result.errors.length > 1 ? ` (${result.errors.length - 1} more items are invalid too)` : '';
+			const error = toNodeError(node, first.error, first.itemIndex);
+			error.message += more;
+			throw error;
+		}
+		for (const { itemIndex, error } of result.errors) scores.push({ json: errorItemJson(error), pairedItem: { item: itemIndex } });
+	}
+	if (!result.scores.length && items.length && !result.errors.length) {
+		throw new NodeOperationError(node, 'No UniFi site records (kind "unifi.site") in the input', {
+			itemIndex: 0,
+			description:
+				'Connect UniFi Sites > Site > Get Many (Simplify on) to the Merge node that feeds this node. Records read: ' +
+				JSON.stringify(result.counts),
+		});
+	}
+
+	const paired = (indexes: number[]) => indexes.map((item) => ({ item }));
+	for (const entry of result.scores) scores.push({ json: entry.json as unknown as IDataObject, pairedItem: paired(entry.items) });
+	const unmatched = result.unmatched.map((entry) => ({ json: entry.json as unknown as IDataObject, pairedItem: paired(entry.items) }));
+	return [scores, unmatched];
 }

@@ -53,6 +53,16 @@ export function errorItemJson(error: unknown): IDataObject {
 }
 
 /**
+ * What a failed item becomes: with Continue On Fail an error item paired with `pairedItems` (default: the item),
+ * otherwise a thrown NodeApiError / NodeOperationError naming `itemIndex`. Nodes that handle all items in one go
+ * (their parameters read from item 0) call it with itemIndex 0 and, if the whole run failed, every input item.
+ */
+export function failedItems(ctx: IExecuteFunctions, error: unknown, itemIndex: number, pairedItems: readonly number[] = [itemIndex]): INodeExecutionData[] {
+	if (ctx.continueOnFail()) return pairedItems.map((item) => ({ json: errorItemJson(error), pairedItem: { item } }));
+	throw toNodeError(ctx.getNode(), error, itemIndex);
+}
+
+/**
  * Run `handler` once per input item. Results are wrapped with pairedItem; a failing item either becomes an
  * error item (continueOnFail) or stops the node with an error that names the item.
  */
@@ -70,12 +80,30 @@ export async function runPerItem(
 			});
 			out.push(...executionData);
 		} catch (error) {
-			if (ctx.continueOnFail()) {
-				out.push({ json: errorItemJson(error), pairedItem: { item: i } });
-				continue;
-			}
-			throw toNodeError(ctx.getNode(), error, i);
+			out.push(...failedItems(ctx, error, i));
 		}
 	}
 	return out;
+}
+
+/** `build` run on the first call only; every later call gets the same outcome, value or error. */
+export function once<T>(build: () => T | Promise<T>): () => Promise<T> {
+	let result: Promise<T> | undefined;
+	return () => (result ??= Promise.resolve().then(build));
+}
+
+/**
+ * `runPerItem` with a value shared by all items, usually the API client built from the credential and the
+ * per-execution caches that go with it. `setup` runs when the first item needs it, inside the per-item error
+ * handling, so a credential that cannot make a client (empty API key, malformed URL) fails like any other item
+ * error: a NodeOperationError naming the item, or with Continue On Fail an error item for each item. Building the
+ * client before `runPerItem` would throw past Continue On Fail.
+ */
+export function runPerItemWith<T>(
+	ctx: IExecuteFunctions,
+	setup: () => T | Promise<T>,
+	handler: (shared: T, itemIndex: number) => Promise<IDataObject | IDataObject[]>,
+): Promise<INodeExecutionData[]> {
+	const shared = once(setup);
+	return runPerItem(ctx, async (i) => handler(await shared(), i));
 }

@@ -64,6 +64,24 @@ describe('Health Score node', () => {
 		await expect(run([site('s1', 'A')], params)).rejects.toThrow(message);
 	});
 
+	test('a bad parameter names item 0 (parameters are read there), or becomes an error item with continueOnFail', async () => {
+		const inputs = [site('s1', 'A'), org(1, 'A')];
+		for (const params of [{ siteMapping: '{not json' }, { options: { warningMinScore: 99 } }, { matchBy: ['magic'] }]) {
+			const error = await run(inputs, params).catch((e: unknown) => e);
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect((error as NodeOperationError).context.itemIndex).toBe(0);
+			const [scores, unmatched] = await run(inputs, params, true);
+			expect(scores).toEqual([{ json: { error: expect.stringMatching(/^Invalid/), details: expect.any(Object) }, pairedItem: { item: 0 } }]);
+			expect(unmatched).toEqual([]);
+		}
+	});
+
+	test('input without site records becomes an error item with continueOnFail', async () => {
+		const [scores, unmatched] = await run([org(1, 'A')], {}, true);
+		expect(scores).toEqual([{ json: { error: 'No UniFi site records (kind "unifi.site") in the input' }, pairedItem: { item: 0 } }]);
+		expect(unmatched).toEqual([]);
+	});
+
 	test('an invalid item stops the node naming the item, or becomes an error item with continueOnFail', async () => {
 		const inputs = [site('s1', 'A'), { kind: 'unifi.client', siteId: 's1', site: 'default', signalDbm: 'strong' }];
 		const error = await run(inputs).catch((e: unknown) => e);

@@ -1,4 +1,4 @@
-import { NodeApiError, type ICredentialTestFunctions, type ILoadOptionsFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type ICredentialTestFunctions, type ILoadOptionsFunctions } from 'n8n-workflow';
 import { resetRateLimiters } from '../../../lib/http';
 import { clearNinjaTokenCache } from '../../../lib/ninjaone';
 import { NinjaOneDevices } from '../../../nodes/NinjaOneDevices/NinjaOneDevices.node';
@@ -157,6 +157,39 @@ describe('NinjaOne Devices node (fake IExecuteFunctions, sandbox)', () => {
 		const out = await runNode(node, { params, credentials: creds({ clientSecret: 'wrong-secret-for-node' }), items: 2, continueOnFail: true });
 		expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(String(out[0].json.error)).toMatch(/401/);
+	});
+
+	describe('a credential that cannot make a client fails per item, like any other error', () => {
+		const operations: Array<Record<string, unknown>> = [
+			{ resource: 'organization', operation: 'getAll', returnAll: true, simplify: true, unifiSiteIdField: 'unifiSiteId' },
+			{ resource: 'device', operation: 'getAll', organization: rl(''), df: '', detailed: false, returnAll: true, simplify: true },
+			{ resource: 'device', operation: 'get', device: rl('1042', 'id'), simplify: true },
+			{ resource: 'deviceHealth', operation: 'getAll', organization: rl(''), df: '', health: [], returnAll: true, simplify: true },
+			{ resource: 'alert', operation: 'getAll', organization: rl(''), df: '', sourceType: '', returnAll: true, simplify: true },
+		];
+		const cases = () =>
+			operations.flatMap((params) => [
+				{ params, credentials: creds({ clientSecret: '' }), message: /needs a client ID and a client secret/ },
+				{ params, credentials: creds({ baseUrl: 'ninja.example.com' }), message: /custom base URL "ninja.example.com" must look like/ },
+			]);
+
+		it('without Continue On Fail: a NodeOperationError naming the item', async () => {
+			for (const { params, credentials, message } of cases()) {
+				const error = await runNode(node, { params, credentials }).catch((e: unknown) => e);
+				expect([params.resource, params.operation, error]).toEqual([params.resource, params.operation, expect.any(NodeOperationError)]);
+				expect((error as NodeOperationError).message).toMatch(message);
+				expect((error as NodeOperationError).context.itemIndex).toBe(0);
+			}
+		});
+
+		it('with Continue On Fail: one error item per input item, paired, and no request sent', async () => {
+			for (const { params, credentials, message } of cases()) {
+				const out = await runNode(node, { params, credentials, items: 2, continueOnFail: true });
+				expect([params.resource, params.operation, out.map((o) => o.pairedItem)]).toEqual([params.resource, params.operation, [{ item: 0 }, { item: 1 }]]);
+				for (const o of out) expect(String(o.json.error)).toMatch(message);
+			}
+			expect(emu().count()).toBe(0);
+		});
 	});
 
 	it('a malformed payload fails the node naming the field', async () => {

@@ -1,4 +1,4 @@
-import { NodeApiError, type ILoadOptionsFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type ILoadOptionsFunctions } from 'n8n-workflow';
 import { resetRateLimiters } from '../../../lib/http';
 import { UnifiSites } from '../../../nodes/UnifiSites/UnifiSites.node';
 import { startSandbox, type Sandbox } from '../../sandbox';
@@ -176,6 +176,50 @@ describe('UniFi Sites node (fake IExecuteFunctions, sandbox)', () => {
 		expect(out).toHaveLength(2);
 		expect(out[1].pairedItem).toEqual({ item: 1 });
 		expect(String(out[1].json.error)).toMatch(/401/);
+	});
+
+	describe('a credential that cannot make a client fails per item, like any other error', () => {
+		const siteManagerOps: Array<Record<string, unknown>> = [
+			{ resource: 'site', operation: 'getAll', returnAll: true, simplify: true },
+			{ resource: 'site', operation: 'get', site: rl('66f0c1e2a3b4c5d6e7f80912', 'id'), simplify: true },
+			{ resource: 'host', operation: 'getAll', returnAll: true, simplify: true },
+			{ resource: 'host', operation: 'get', host: rl('some-host', 'id'), simplify: true },
+			{ resource: 'device', operation: 'getAll', host: rl(''), returnAll: true, simplify: true },
+			{ resource: 'ispMetric', operation: 'get', metricType: '1h', timeMode: 'duration', duration1h: '7d', filterSite: false, returnAll: true, simplify: true },
+		];
+		const networkOps: Array<Record<string, unknown>> = [
+			{ resource: 'client', operation: 'getAll', allSites: true, returnAll: true, simplify: true },
+			{ resource: 'network', operation: 'getAll', allSites: true, vlanOnly: false, returnAll: true, simplify: true },
+		];
+		const cases = () => [
+			...siteManagerOps.flatMap((params) => [
+				{ params, credentials: { ...creds(), mspUnifiSiteManagerApi: { apiKey: '', baseUrl: sandbox.urls.unifi } }, message: /has no API key/ },
+				{ params, credentials: { ...creds(), mspUnifiSiteManagerApi: { apiKey: 'some-key-123', baseUrl: 'api.ui.com' } }, message: /base URL "api.ui.com" must start with https:\/\// },
+			]),
+			...networkOps.flatMap((params) => [
+				{ params, credentials: { ...creds(), mspUnifiNetworkApi: { consoleUrl: sandbox.urls.unifiNetwork, apiKey: '  ' } }, message: /has no API key/ },
+				{ params, credentials: { ...creds(), mspUnifiNetworkApi: { consoleUrl: '192.168.1.1', apiKey: 'some-key-123' } }, message: /console URL "192.168.1.1" must look like/ },
+			]),
+		];
+
+		it('without Continue On Fail: a NodeOperationError naming the item', async () => {
+			for (const { params, credentials, message } of cases()) {
+				const error = await runNode(node, { params, credentials }).catch((e: unknown) => e);
+				expect([params.resource, params.operation, error]).toEqual([params.resource, params.operation, expect.any(NodeOperationError)]);
+				expect((error as NodeOperationError).message).toMatch(message);
+				expect((error as NodeOperationError).context.itemIndex).toBe(0);
+			}
+		});
+
+		it('with Continue On Fail: one error item per input item, paired, and no request sent', async () => {
+			for (const { params, credentials, message } of cases()) {
+				const out = await runNode(node, { params, credentials, items: 2, continueOnFail: true });
+				expect([params.resource, params.operation, out.map((o) => o.pairedItem)]).toEqual([params.resource, params.operation, [{ item: 0 }, { item: 1 }]]);
+				for (const o of out) expect(String(o.json.error)).toMatch(message);
+			}
+			expect(sandbox.unifi!.count()).toBe(0);
+			expect(sandbox.unifiNetwork!.count()).toBe(0);
+		});
 	});
 
 	it('fails a malformed payload with the field in the node error', async () => {

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { simplifyAlert } from '../../../../lib/ninjaone';
-import { runPerItem } from '../../../shared/n8nAdapter';
+import { runPerItemWith } from '../../../shared/n8nAdapter';
 import { getNinjaClient } from '../../transport';
 import {
 	combineFilter,
@@ -34,9 +34,11 @@ export const description: INodeProperties[] = [
 
 /** GET /v2/alerts (active alerts/conditions; NinjaOne does not page this list). */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const client = await getNinjaClient(this);
-	const organizationsOf = deviceOrganizationCache(client);
-	return runPerItem(this, async (i) => {
+	const setup = async () => {
+		const client = await getNinjaClient(this);
+		return { client, organizationsOf: deviceOrganizationCache(client) };
+	};
+	return runPerItemWith(this, setup, async ({ client, organizationsOf }, i) => {
 		const df = combineFilter(this.getNodeParameter('df', i, '') as string, readLocator(this, 'organization', i));
 		const sourceType = this.getNodeParameter('sourceType', i, '') as string;
 		const limit = readLimit(this, i, 'listAlerts');

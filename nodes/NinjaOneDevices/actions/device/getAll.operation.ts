@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { simplifyDevice } from '../../../../lib/ninjaone';
-import { runPerItem } from '../../../shared/n8nAdapter';
+import { runPerItemWith } from '../../../shared/n8nAdapter';
 import { getNinjaClient } from '../../transport';
 import { combineFilter, deviceFilterParameter, organizationLocator, readLimit, readLocator, readSimplify, returnAllAndLimit, simplifyParameter } from '../common';
 
@@ -23,8 +23,7 @@ export const description: INodeProperties[] = [
 
 /** GET /v2/devices or /v2/devices-detailed with a device filter, keyset-paged. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const client = await getNinjaClient(this);
-	return runPerItem(this, async (i) => {
+	return runPerItemWith(this, () => getNinjaClient(this), async (client, i) => {
 		const df = combineFilter(this.getNodeParameter('df', i, '') as string, readLocator(this, 'organization', i));
 		const detailed = this.getNodeParameter('detailed', i, false) as boolean;
 		const limit = readLimit(this, i, 'listDevices');

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { simplifyOrganization } from '../../../../lib/ninjaone';
-import { runPerItem } from '../../../shared/n8nAdapter';
+import { runPerItemWith } from '../../../shared/n8nAdapter';
 import { getNinjaClient } from '../../transport';
 import { readLimit, readSimplify, returnAllAndLimit, simplifyParameter } from '../common';
 
@@ -21,8 +21,7 @@ export const description: INodeProperties[] = [
 
 /** GET /v2/organizations, keyset-paged (after = last id). */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const client = await getNinjaClient(this);
-	return runPerItem(this, async (i) => {
+	return runPerItemWith(this, () => getNinjaClient(this), async (client, i) => {
 		const limit = readLimit(this, i, 'listOrganizations');
 		const simplify = readSimplify(this, i);
 		const field = simplify ? (this.getNodeParameter('unifiSiteIdField', i, 'unifiSiteId') as string).trim() : '';

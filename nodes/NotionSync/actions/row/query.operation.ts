@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { queryParamsSchema, queryRows } from '../../../../lib/notion';
 import { parseWith } from '../../../../lib/validation';
-import { runPerItem } from '../../../shared/n8nAdapter';
+import { runPerItemWith } from '../../../shared/n8nAdapter';
 import { getNotionTransport } from '../../transport';
 import { databaseLocator, dataSourceFromParameters, dataSourceLocator } from '../common';
 
@@ -100,8 +100,7 @@ function parseFilter(value: unknown): unknown {
 
 /** One query per input item; each row becomes an item: {id, url, createdTime, lastEditedTime, ...properties}. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const transport = await getNotionTransport(this);
-	return runPerItem(this, async (i) => {
+	return runPerItemWith(this, () => getNotionTransport(this), async (transport, i) => {
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
 		const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
 		const params = parseWith(

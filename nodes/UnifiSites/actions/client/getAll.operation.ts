@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { isWifiClient, simplifyWifiClient } from '../../../../lib/unifi';
-import { runPerItem } from '../../../shared/n8nAdapter';
+import { runPerItemWith } from '../../../shared/n8nAdapter';
 import { getNetworkClient } from '../../transport';
 import { localSiteParameters, readLimit, readSimplify, returnAllAndLimit, simplifyParameter } from '../common';
 import { localSiteResolver } from '../localSites';
@@ -15,9 +15,11 @@ export const description: INodeProperties[] = [...localSiteParameters(show), ...
  * reading stops once Limit clients are in hand.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const client = await getNetworkClient(this);
-	const sitesFor = localSiteResolver(this, client);
-	return runPerItem(this, async (i) => {
+	const setup = async () => {
+		const client = await getNetworkClient(this);
+		return { client, sitesFor: localSiteResolver(this, client) };
+	};
+	return runPerItemWith(this, setup, async ({ client, sitesFor }, i) => {
 		const limit = readLimit(this, i, 'listClients');
 		const simplify = readSimplify(this, i);
 		const out: IDataObject[] = [];

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { simplifyDevice, type SiteRef, type UnifiSiteManagerClient } from '../../../../lib/unifi';
-import { runPerItem } from '../../../shared/n8nAdapter';
+import { runPerItemWith } from '../../../shared/n8nAdapter';
 import { getSiteManagerClient } from '../../transport';
 import { hostLocator, readLimit, readLocator, readSimplify, returnAllAndLimit, simplifyParameter } from '../common';
 
@@ -17,7 +17,6 @@ export const description: INodeProperties[] = [
  * execution from GET /v1/sites; one site per console in the usual MSP setup, the first one otherwise).
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const client = await getSiteManagerClient(this);
 	let sitesByHost: Promise<Map<string, SiteRef>> | undefined;
 	const siteIndex = (c: UnifiSiteManagerClient, i: number) => {
 		sitesByHost ??= c.listSites({ itemIndex: i }).then((sites) => {
@@ -27,7 +26,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		});
 		return sitesByHost;
 	};
-	return runPerItem(this, async (i) => {
+	return runPerItemWith(this, () => getSiteManagerClient(this), async (client, i) => {
 		const hostId = readLocator(this, 'host', i);
 		const limit = readLimit(this, i, 'listDevices');
 		const simplify = readSimplify(this, i);

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { simplifyHost } from '../../../../lib/unifi';
-import { runPerItem } from '../../../shared/n8nAdapter';
+import { runPerItemWith } from '../../../shared/n8nAdapter';
 import { getSiteManagerClient } from '../../transport';
 import { readLimit, readSimplify, returnAllAndLimit, simplifyParameter } from '../common';
 
@@ -10,8 +10,7 @@ export const description: INodeProperties[] = [...returnAllAndLimit(show, 'hosts
 
 /** GET /v1/hosts: the consoles (UniFi OS hosts) the API key can see. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const client = await getSiteManagerClient(this);
-	return runPerItem(this, async (i) => {
+	return runPerItemWith(this, () => getSiteManagerClient(this), async (client, i) => {
 		const limit = readLimit(this, i, 'listHosts');
 		const simplify = readSimplify(this, i);
 		const hosts = await client.listHosts({ limit, itemIndex: i });

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { z } from 'zod';
 import { simplifyIspMetrics, type IspMetricType } from '../../../../lib/unifi';
 import { parseWith } from '../../../../lib/validation';
-import { runPerItem } from '../../../shared/n8nAdapter';
+import { runPerItemWith } from '../../../shared/n8nAdapter';
 import { getSiteManagerClient } from '../../transport';
 import { readLimit, readLocator, readSimplify, returnAllAndLimit, simplifyParameter, siteLocator } from '../common';
 
@@ -93,8 +93,7 @@ const paramsSchema = z.discriminatedUnion('timeMode', [
 
 /** GET /ea/isp-metrics/{5m|1h}: WAN latency, packet loss, uptime and throughput per site and period. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const client = await getSiteManagerClient(this);
-	return runPerItem(this, async (i) => {
+	return runPerItemWith(this, () => getSiteManagerClient(this), async (client, i) => {
 		const metricType = this.getNodeParameter('metricType', i) as IspMetricType;
 		const timeMode = this.getNodeParameter('timeMode', i) as string;
 		const end = timeMode === 'range' ? (this.getNodeParameter('endTimestamp', i, '') as string) : '';

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { simplifyNetwork } from '../../../../lib/unifi';
-import { runPerItem } from '../../../shared/n8nAdapter';
+import { runPerItemWith } from '../../../shared/n8nAdapter';
 import { getNetworkClient } from '../../transport';
 import { localSiteParameters, readLimit, readSimplify, returnAllAndLimit, simplifyParameter } from '../common';
 import { localSiteResolver } from '../localSites';
@@ -23,9 +23,11 @@ export const description: INodeProperties[] = [
 
 /** Networks (LANs, VLANs, WANs) per site from the local console (`/api/s/{site}/rest/networkconf`). */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const client = await getNetworkClient(this);
-	const sitesFor = localSiteResolver(this, client);
-	return runPerItem(this, async (i) => {
+	const setup = async () => {
+		const client = await getNetworkClient(this);
+		return { client, sitesFor: localSiteResolver(this, client) };
+	};
+	return runPerItemWith(this, setup, async ({ client, sitesFor }, i) => {
 		const limit = readLimit(this, i, 'listNetworks');
 		const simplify = readSimplify(this, i);
 		const vlanOnly = this.getNodeParameter('vlanOnly', i, false) as boolean;

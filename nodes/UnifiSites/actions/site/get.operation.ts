@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { simplifySite } from '../../../../lib/unifi';
-import { runPerItem } from '../../../shared/n8nAdapter';
+import { runPerItemWith } from '../../../shared/n8nAdapter';
 import { getSiteManagerClient } from '../../transport';
 import { readLocator, readSimplify, simplifyParameter, siteLocator } from '../common';
 
@@ -9,8 +9,7 @@ const show = { resource: ['site'], operation: ['get'] };
 export const description: INodeProperties[] = [siteLocator(show), simplifyParameter(show)];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const client = await getSiteManagerClient(this);
-	return runPerItem(this, async (i) => {
+	return runPerItemWith(this, () => getSiteManagerClient(this), async (client, i) => {
 		const site = await client.getSite(readLocator(this, 'site', i), { itemIndex: i });
 		return (readSimplify(this, i) ? simplifySite(site) : site) as unknown as IDataObject;
 	});

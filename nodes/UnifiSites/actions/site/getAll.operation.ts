@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { simplifySite } from '../../../../lib/unifi';
-import { runPerItem } from '../../../shared/n8nAdapter';
+import { runPerItemWith } from '../../../shared/n8nAdapter';
 import { getSiteManagerClient } from '../../transport';
 import { readLimit, readSimplify, returnAllAndLimit, simplifyParameter } from '../common';
 
@@ -10,8 +10,7 @@ export const description: INodeProperties[] = [...returnAllAndLimit(show, 'sites
 
 /** GET /v1/sites: every site with its statistics (device/client counts, WAN uptime, ISP, internet issues). */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const client = await getSiteManagerClient(this);
-	return runPerItem(this, async (i) => {
+	return runPerItemWith(this, () => getSiteManagerClient(this), async (client, i) => {
 		const limit = readLimit(this, i, 'listSites');
 		const simplify = readSimplify(this, i);
 		const sites = await client.listSites({ limit, itemIndex: i });
