@@ -7,6 +7,10 @@ import { HEALTH_COMPONENTS, DEFAULT_HEALTH_SETTINGS, type HealthComponentName, t
  * score is the weighted mean of the components that have data; a component without data is `unknown`, left
  * out of the mean and reported, so missing data lowers `confidence`, never the score. Every sub-score only
  * falls when its observation gets worse, so the site score never rises when a site gets worse.
+ *
+ * A site is only scored when something observes it (devices, WAN, WiFi clients or endpoints). The two problem
+ * counters, UniFi notifications and NinjaOne alerts, cannot score a site on their own: zero problems reported
+ * about a site nobody observes says nothing about its health, so such a site is Unknown, never Healthy.
  */
 
 export type HealthStatus = 'Healthy' | 'Warning' | 'Critical' | 'Unknown';
@@ -52,12 +56,15 @@ export interface ComponentResult {
 export interface SiteHealth {
 	score: number | null;
 	status: HealthStatus;
-	/** Share of the total weight that had data (0-1). */
+	/** Share of the total weight that had data (0-1); 0 when the site has no score. */
 	confidence: number;
 	components: Record<HealthComponentName, ComponentResult>;
 	/** Components without data. */
 	unknown: HealthComponentName[];
-	/** Reasons of the components below 100, worst first; "All checks passed" when there are none. */
+	/**
+	 * Reasons of the components below 100, worst first; "All checks passed" when there are none. Without a score,
+	 * what is missing first ("No data", or "No device, WAN, WiFi or endpoint data" and the counters' problems).
+	 */
 	summary: string;
 }
 
@@ -74,6 +81,9 @@ function linear(value: number, good: number, bad: number): number {
 type Compute = (obs: SiteObservations, s: HealthSettings) => Omit<ComponentResult, 'weight'>;
 
 const unknown = (reason: string) => ({ score: null, reason });
+
+/** Components that observe the site itself; the others (notifications, alerts) only count its problems. */
+const OBSERVING = new Set<HealthComponentName>(['devices', 'firmware', 'wan', 'wifi', 'endpoints', 'patching', 'security']);
 
 const COMPONENTS: Record<HealthComponentName, Compute> = {
 	devices(obs) {
@@ -232,7 +242,8 @@ export function computeSiteHealth(obs: SiteObservations, settings: HealthSetting
 			if (result.hardFailure) hardFailure = true;
 		}
 	}
-	const score = knownWeight > 0 ? Math.round(weighted / knownWeight) : null;
+	const observed = HEALTH_COMPONENTS.some((n) => OBSERVING.has(n) && components[n].score !== null);
+	const score = observed && knownWeight > 0 ? Math.round(weighted / knownWeight) : null;
 	let status: HealthStatus;
 	if (score === null) status = 'Unknown';
 	else if (hardFailure && settings.criticalOnHardFailure) status = 'Critical';
@@ -243,11 +254,16 @@ export function computeSiteHealth(obs: SiteObservations, settings: HealthSetting
 	const problems = HEALTH_COMPONENTS.filter((n) => components[n].score !== null && components[n].weight > 0 && (components[n].score as number) < 100)
 		// Worst first: the biggest loss of weighted points leads the summary.
 		.sort((a, b) => components[b].weight * (100 - (components[b].score as number)) - components[a].weight * (100 - (components[a].score as number)));
-	const summary = problems.length ? problems.map((n) => components[n].reason).join('; ') : score === null ? 'No data' : 'All checks passed';
+	const reasons = problems.map((n) => components[n].reason);
+	let summary: string;
+	if (score !== null) summary = reasons.length ? reasons.join('; ') : 'All checks passed';
+	else if (unknownNames.length === HEALTH_COMPONENTS.length) summary = 'No data';
+	else if (!observed) summary = ['No device, WAN, WiFi or endpoint data', ...reasons].join('; ');
+	else summary = 'No data for the components with a weight';
 	return {
 		score,
 		status,
-		confidence: totalWeight > 0 ? Math.round((knownWeight / totalWeight) * 100) / 100 : 0,
+		confidence: score !== null && totalWeight > 0 ? Math.round((knownWeight / totalWeight) * 100) / 100 : 0,
 		components,
 		unknown: unknownNames,
 		summary,

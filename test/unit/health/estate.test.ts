@@ -55,6 +55,12 @@ describe('scoreEstate', () => {
 		expect(r.scores[0].json.confidence).toBe(0.45);
 	});
 
+	test('a site without devices or statistics, joined to an organization without devices, is Unknown, not Healthy', () => {
+		const empty = siteRecord('s1', 'Alpha', { devices: { total: 0, offline: 0, offlineGateways: 0, pendingUpdates: 0 }, criticalNotifications: 0, wan: { uptimePercent: null, txRetryPercent: null, latencyAvgMs: null } });
+		const r = scoreEstate([empty, orgRecord(1, 'Alpha'), health(5, 2), orgRecord(2, 'Beta'), client('s9', -50)]);
+		expect(r.scores[0].json).toMatchObject({ siteId: 's1', organizationId: 1, score: null, status: 'Unknown', confidence: 0, summary: 'No device, WAN, WiFi or endpoint data', endpoints: 0, wifiClients: 0 });
+	});
+
 	test('invalid records are reported by item, field and expectation, and the rest is still scored', () => {
 		const r = scoreEstate([
 			siteRecord('s1', 'Alpha'),

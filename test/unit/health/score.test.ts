@@ -113,6 +113,29 @@ describe('computeSiteHealth: hand-computed cases', () => {
 		expect(h.unknown).toHaveLength(9);
 	});
 
+	test('a site nothing is known about is Unknown, not Healthy, even with zero notifications and alerts', () => {
+		// What an empty site looks like from Site Manager (no devices, no WAN statistics, a notification count of 0)
+		// joined to an organization without devices: only the two problem counters have a value, and 0 says nothing.
+		const empty: SiteObservations = {
+			unifi: { devicesTotal: 0, devicesOffline: 0, gatewaysOffline: 0, pendingUpdates: 0, criticalNotifications: 0, wanUptimePercent: null, wanLatencyAvgMs: null, txRetryPercent: null },
+			wifiSignalsDbm: [],
+			ninja: { devices: [], openAlerts: 0 },
+		};
+		const h = computeSiteHealth(empty);
+		expect(h).toMatchObject({ score: null, status: 'Unknown', confidence: 0 });
+		expect(h.summary).toBe('No device, WAN, WiFi or endpoint data');
+		expect(h.components.notifications).toMatchObject({ score: 100, reason: 'no critical UniFi notifications' });
+		expect(h.unknown).toEqual(['devices', 'firmware', 'wan', 'wifi', 'endpoints', 'patching', 'security']);
+		// Problems the counters do report stay visible in the summary; the site is still not scored on them alone.
+		const noisy = computeSiteHealth({ ...empty, unifi: { ...empty.unifi!, criticalNotifications: 2 }, ninja: { devices: [], openAlerts: 3 } });
+		expect(noisy).toMatchObject({ score: null, status: 'Unknown', confidence: 0 });
+		expect(noisy.summary).toBe('No device, WAN, WiFi or endpoint data; 2 critical UniFi notifications; 3 open NinjaOne alerts');
+		// One observation of the site itself is enough to score it.
+		const withWan = computeSiteHealth({ ...empty, unifi: { ...empty.unifi!, wanUptimePercent: 100 } });
+		expect(withWan).toMatchObject({ score: 100, status: 'Healthy', summary: 'All checks passed' });
+		expect(withWan.confidence).toBe(0.25);
+	});
+
 	test('no WiFi clients connected is unknown, not perfect', () => {
 		const h = computeSiteHealth({ unifi: perfectUnifi, wifiSignalsDbm: [], ninja: null });
 		expect(h.components.wifi).toMatchObject({ score: null, reason: 'no WiFi clients connected' });
