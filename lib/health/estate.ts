@@ -70,6 +70,7 @@ const SCHEMAS = {
 type SiteRecord = z.infer<typeof siteSchema>;
 type OrganizationRecord = Omit<z.infer<typeof organizationSchema>, 'unifiSiteId'> & { unifiSiteId: string | null };
 type DeviceHealthRecord = z.infer<typeof deviceHealthSchema>;
+type AlertRecord = z.infer<typeof alertSchema>;
 
 export interface EstateOptions {
 	settings?: HealthSettings;
@@ -104,6 +105,8 @@ export interface UnmatchedRecord {
 	id: string;
 	name: string;
 	reason: string;
+	/** NinjaOne devices whose health records reach no site (none of their rows is scored), so none goes unseen. */
+	deviceIds?: number[];
 }
 
 export interface EstateResult {
@@ -175,8 +178,8 @@ export function scoreEstate(items: readonly unknown[], options: EstateOptions = 
 	const orgIndexById = new Map<number, number>();
 	const signalsBySite = new Map<string, number[]>();
 	const clientSiteNames = new Map<string, { name: string; firstItem: number }>();
-	const healthByOrg = new Map<number, DeviceHealthRecord[]>();
-	const alertsByOrg = new Map<number, number>();
+	const healthByOrg = new Map<number | null, OrgRows<DeviceHealthRecord>>();
+	const alertsByOrg = new Map<number | null, OrgRows<AlertRecord>>();
 	let alertRecordsSeen = false;
 
 	for (let i = 0; i < items.length; i++) {
@@ -230,16 +233,14 @@ export function scoreEstate(items: readonly unknown[], options: EstateOptions = 
 			}
 			case 'ninjaone.deviceHealth': {
 				const row = record as DeviceHealthRecord;
-				if (row.organizationId === null) break; // cannot be attributed to a customer
-				const list = healthByOrg.get(row.organizationId);
-				if (list) list.push(row);
-				else healthByOrg.set(row.organizationId, [row]);
+				// Rows without an organization cannot reach a site; they are kept to be reported as unmatched.
+				addRow(healthByOrg, row.organizationId, row, i);
 				break;
 			}
 			case 'ninjaone.alert': {
 				alertRecordsSeen = true;
-				const alert = record as z.infer<typeof alertSchema>;
-				if (alert.organizationId !== null) alertsByOrg.set(alert.organizationId, (alertsByOrg.get(alert.organizationId) ?? 0) + 1);
+				const alert = record as AlertRecord;
+				addRow(alertsByOrg, alert.organizationId, alert, i);
 				break;
 			}
 		}
@@ -263,7 +264,7 @@ export function scoreEstate(items: readonly unknown[], options: EstateOptions = 
 		let ninja: SiteObservations['ninja'] = null;
 		let endpoints: number | null = null;
 		if (organization && healthFetched) {
-			const rows = healthByOrg.get(organization.organizationId) ?? [];
+			const rows = healthByOrg.get(organization.organizationId)?.rows ?? [];
 			endpoints = rows.length;
 			ninja = {
 				devices: rows.map((r) => ({
@@ -275,7 +276,7 @@ export function scoreEstate(items: readonly unknown[], options: EstateOptions = 
 					pendingOSPatchesCount: r.pendingOSPatchesCount,
 				})),
 				openAlerts: alertRecordsSeen
-					? (alertsByOrg.get(organization.organizationId) ?? 0)
+					? (alertsByOrg.get(organization.organizationId)?.rows.length ?? 0)
 					: rows.reduce((sum, r) => sum + r.alertCount, 0),
 			};
 		}
@@ -329,17 +330,43 @@ export function scoreEstate(items: readonly unknown[], options: EstateOptions = 
 				items: [entry.site.index],
 			});
 		} else if (entry.organization) {
+			const id = entry.organization.organizationId;
+			const health = healthByOrg.get(id);
+			const alerts = alertsByOrg.get(id);
+			const left = describeOrgRows(health, alerts);
 			result.unmatched.push({
 				json: {
 					kind: 'healthScore.unmatched',
 					source: 'ninjaone',
-					id: String(entry.organization.organizationId),
+					id: String(id),
 					name: entry.organization.name,
-					reason: entry.reason,
+					reason: left ? `${entry.reason}; its ${left} are not scored` : entry.reason,
+					...(health ? { deviceIds: health.rows.map((r) => r.deviceId) } : {}),
 				},
-				items: [entry.organization.index],
+				items: [entry.organization.index, ...(health?.items ?? []), ...(alerts?.items ?? [])].sort((a, b) => a - b),
 			});
 		}
+	}
+	// Device health rows and alerts of organizations that are not in the input (or have none): reported, not
+	// dropped, so an unhealthy device with active threats is always seen somewhere.
+	const strayOrgs = [...new Set([...healthByOrg.keys(), ...alertsByOrg.keys()])].filter((id) => id === null || !orgIndexById.has(id));
+	for (const id of strayOrgs) {
+		const health = healthByOrg.get(id);
+		const alerts = alertsByOrg.get(id);
+		result.unmatched.push({
+			json: {
+				kind: 'healthScore.unmatched',
+				source: 'ninjaone',
+				id: id === null ? '' : String(id),
+				name: id === null ? 'No NinjaOne organization' : `NinjaOne organization ${id}`,
+				reason:
+					id === null
+						? `${describeOrgRows(health, alerts)} without an organization (the device was not in the device list that gives rows their organization)`
+						: `${describeOrgRows(health, alerts)} of an organization that is not among the input NinjaOne organizations`,
+				...(health ? { deviceIds: health.rows.map((r) => r.deviceId) } : {}),
+			},
+			items: [...(health?.items ?? []), ...(alerts?.items ?? [])].sort((a, b) => a - b),
+		});
 	}
 	// WiFi clients whose site is not among the input sites: reported, not silently dropped.
 	for (const [key, signals] of signalsBySite) {
@@ -356,6 +383,47 @@ export function scoreEstate(items: readonly unknown[], options: EstateOptions = 
 		});
 	}
 	return result;
+}
+
+/** Records of one organization (or of none: key null) with their input item indexes. */
+interface OrgRows<T> {
+	rows: T[];
+	items: number[];
+}
+
+function addRow<T>(map: Map<number | null, OrgRows<T>>, organizationId: number | null, row: T, item: number): void {
+	const entry = map.get(organizationId);
+	if (entry) {
+		entry.rows.push(row);
+		entry.items.push(item);
+	} else map.set(organizationId, { rows: [row], items: [item] });
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function listIds(ids: number[], max = 10): string {
+	return ids.length > max ? `${ids.slice(0, max).join(', ')} and ${ids.length - max} more` : ids.join(', ');
+}
+
+/** "3 device health records (1 unhealthy, 2 active threats on device 20) and 1 open alert", or '' for nothing. */
+function describeOrgRows(health: OrgRows<DeviceHealthRecord> | undefined, alerts: OrgRows<unknown> | undefined): string {
+	const parts: string[] = [];
+	if (health?.rows.length) {
+		const rows = health.rows;
+		const unhealthy = rows.filter((r) => r.healthStatus === 'UNHEALTHY').length;
+		const attention = rows.filter((r) => r.healthStatus === 'NEEDS_ATTENTION').length;
+		const threatened = rows.filter((r) => r.activeThreatsCount > 0);
+		const threats = threatened.reduce((sum, r) => sum + r.activeThreatsCount, 0);
+		const details: string[] = [];
+		if (unhealthy) details.push(`${unhealthy} unhealthy`);
+		if (attention) details.push(`${attention} needing attention`);
+		if (threats) {
+			details.push(`${plural(threats, 'active threat')} on ${threatened.length === 1 ? 'device' : 'devices'} ${listIds(threatened.map((r) => r.deviceId))}`);
+		}
+		parts.push(`${plural(rows.length, 'device health record')}${details.length ? ` (${details.join(', ')})` : ''}`);
+	}
+	if (alerts?.rows.length) parts.push(plural(alerts.rows.length, 'open alert'));
+	return parts.join(' and ');
 }
 
 function duplicate(kind: string, field: string, value: unknown, first: number, again: number): ValidationError {

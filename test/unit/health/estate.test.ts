@@ -93,6 +93,59 @@ describe('scoreEstate', () => {
 		});
 	});
 
+	test('device health records of an organization not in the input go to Unmatched with the reason, never dropped', () => {
+		const r = scoreEstate([
+			siteRecord('s1', 'Alpha'),
+			orgRecord(1, 'Alpha'),
+			health(10, 1),
+			health(20, 57, { healthStatus: 'UNHEALTHY', activeThreatsCount: 2 }),
+			health(21, 57, { healthStatus: 'NEEDS_ATTENTION' }),
+			health(22, 57),
+			{ kind: 'ninjaone.alert', uid: 'a9', organizationId: 57 },
+			health(30, null, { healthStatus: 'UNHEALTHY' }),
+		]);
+		expect(r.scores.map((s) => [s.json.siteId, s.json.endpoints])).toEqual([['s1', 1]]);
+		expect(r.unmatched).toEqual([
+			{
+				json: {
+					kind: 'healthScore.unmatched',
+					source: 'ninjaone',
+					id: '57',
+					name: 'NinjaOne organization 57',
+					reason: '3 device health records (1 unhealthy, 1 needing attention, 2 active threats on device 20) and 1 open alert of an organization that is not among the input NinjaOne organizations',
+					deviceIds: [20, 21, 22],
+				},
+				items: [3, 4, 5, 6],
+			},
+			{
+				json: {
+					kind: 'healthScore.unmatched',
+					source: 'ninjaone',
+					id: '',
+					name: 'No NinjaOne organization',
+					reason: '1 device health record (1 unhealthy) without an organization (the device was not in the device list that gives rows their organization)',
+					deviceIds: [30],
+				},
+				items: [7],
+			},
+		]);
+	});
+
+	test('an unmatched organization carries its device health records and says they are not scored', () => {
+		const r = scoreEstate([siteRecord('s1', 'Alpha'), orgRecord(2, 'Gamma'), health(40, 2, { activeThreatsCount: 1 }), health(41, 2)]);
+		expect(r.unmatched.find((u) => u.json.source === 'ninjaone')).toEqual({
+			json: {
+				kind: 'healthScore.unmatched',
+				source: 'ninjaone',
+				id: '2',
+				name: 'Gamma',
+				reason: 'no UniFi site matched (tried: mapping, customField, name); its 2 device health records (1 active threat on device 40) are not scored',
+				deviceIds: [40, 41],
+			},
+			items: [1, 2, 3],
+		});
+	});
+
 	test('the same input gives the same output (safe to diff downstream)', () => {
 		const { records } = estateRecords(generateWorld({ seed: 3, sites: 20 }));
 		expect(JSON.stringify(scoreEstate(records))).toBe(JSON.stringify(scoreEstate(records)));
