@@ -95,6 +95,48 @@ describe('HubSpotEmulator', () => {
 		expect(read.body.errors[0]).toMatchObject({ category: 'OBJECT_NOT_FOUND', context: { ids: ['ghost@x.example'] } });
 	});
 
+	it('rejects a whole batch update or upsert that names one record twice, writing nothing', async () => {
+		const created = await call('POST', '/crm/v3/objects/companies/batch/create', { inputs: [{ properties: { name: 'Golf', domain: 'golf.example' } }] });
+		const id = created.body.results[0].id as string;
+		const duplicate = (ids: string[]) => ({
+			status: 'error',
+			message: `Duplicate IDs found in batch input: [${ids.join(', ')}]. IDs must be unique`,
+			correlationId: expect.any(String),
+			category: 'VALIDATION_ERROR',
+			context: { ids },
+		});
+		const update = await call('POST', '/crm/v3/objects/companies/batch/update', {
+			inputs: [
+				{ id, properties: { city: 'Reno' } },
+				{ id, properties: { city: 'Elko' } },
+			],
+		});
+		expect(update.status).toBe(400);
+		expect(update.body).toEqual(duplicate([id]));
+		const upsert = await call('POST', '/crm/v3/objects/companies/batch/upsert', {
+			inputs: [
+				{ id: 'hotel.example', idProperty: 'domain', properties: { name: 'Hotel' } },
+				{ id: 'golf.example', idProperty: 'domain', properties: { city: 'Boise' } },
+				{ id: 'hotel.example', idProperty: 'domain', properties: { name: 'Hotel again' } },
+			],
+		});
+		expect(upsert.status).toBe(400);
+		expect(upsert.body).toEqual(duplicate(['hotel.example']));
+		// The same unique value in another case is the same record.
+		const cased = await call('POST', '/crm/v3/objects/companies/batch/upsert', {
+			inputs: [
+				{ id: 'india.example', idProperty: 'domain', properties: { name: 'India' } },
+				{ id: 'INDIA.example', idProperty: 'domain', properties: { name: 'India again' } },
+			],
+		});
+		expect(cased.status).toBe(400);
+		expect(cased.body.category).toBe('VALIDATION_ERROR');
+		// Nothing of a rejected batch was written.
+		const after = await call('POST', '/crm/v3/objects/companies/batch/read', { inputs: [{ id }, { id: 'hotel.example' }, { id: 'india.example' }], properties: ['city', 'domain'] });
+		expect(after.body.results.map((r: any) => [r.id, r.properties.city ?? null])).toEqual([[id, null]]);
+		expect((await call('POST', '/crm/v3/objects/companies/batch/read', { inputs: [{ id: 'hotel.example' }, { id: 'india.example' }], idProperty: 'domain', properties: ['name'] })).status).toBe(207);
+	});
+
 	it('batch create/update/upsert, with the batch size limit', async () => {
 		const created = await call('POST', '/crm/v3/objects/companies/batch/create', { inputs: [{ properties: { name: 'Delta', domain: 'delta.example' } }, { properties: { name: 'Echo', domain: 'echo.example' } }] });
 		expect(created.status).toBe(201);

@@ -5,6 +5,11 @@ import { SANDBOX_CREDENTIALS } from './credentials';
  * HubSpot CRM v3 emulator: companies and contacts (list, get, update, create, archive, batch read/create/update/
  * upsert/archive, search) and property definitions. Seeded from the world: one company per site (unique domain)
  * and a couple of contacts per company. Limits marked [UNVERIFIED] in the API contracts are options.
+ *
+ * Batch inputs naming one record twice: update and upsert reject the whole batch (400 "Duplicate IDs found in batch
+ * input", see rejectDuplicateIds), as HubSpot does. For batch read and archive nothing public shows HubSpot
+ * rejecting repeated ids, so they stay accepted here [UNVERIFIED]; batch create has no ids, and two inputs with one
+ * unique property value are refused (400 DUPLICATE_INPUT) [UNVERIFIED].
  */
 
 /** The part of the generated world this emulator reads (structural, so it does not depend on world internals). */
@@ -458,6 +463,25 @@ export class HubSpotEmulator extends Emulator {
 		return body.inputs as Array<Record<string, unknown>>;
 	}
 
+	/**
+	 * HubSpot rejects a whole batch update or upsert that names one record twice, before writing anything, and the
+	 * rejection is final (retrying the same batch fails the same way): 400 VALIDATION_ERROR "Duplicate IDs found in
+	 * batch input: [id]. IDs must be unique" with `context.ids`. Unique property values name the same record in any
+	 * case, as `find` matches them.
+	 */
+	private rejectDuplicateIds(inputs: Array<{ id: string; idProperty?: string }>): void {
+		const seen = new Set<string>();
+		const duplicates: string[] = [];
+		for (const { id, idProperty } of inputs) {
+			const key = idProperty ? `${idProperty}|${id.toLowerCase()}` : `|${id}`;
+			if (seen.has(key) && !duplicates.includes(id)) duplicates.push(id);
+			seen.add(key);
+		}
+		if (duplicates.length) {
+			throw this.error(400, 'VALIDATION_ERROR', `Duplicate IDs found in batch input: [${duplicates.join(', ')}]. IDs must be unique`, { context: { ids: duplicates } });
+		}
+	}
+
 	private batchResult(status: number, results: unknown[], errors: unknown[], started: number): SandboxResponse {
 		const base = { status: 'COMPLETE', results, startedAt: iso(started), completedAt: iso(this.now()) };
 		if (errors.length) return { status: 207, body: { ...base, numErrors: errors.length, errors } };
@@ -571,6 +595,7 @@ export class HubSpotEmulator extends Emulator {
 	private batchUpdate(type: ObjectType, req: SandboxRequest): SandboxResponse {
 		const started = this.now();
 		const inputs = this.inputs(req);
+		this.rejectDuplicateIds(inputs.map((input) => ({ id: String(input.id ?? ''), idProperty: this.uniqueProperty(type, input.idProperty as string | undefined) })));
 		const plans = inputs.map((input) => {
 			const id = String(input.id ?? '');
 			const obj = this.find(type, id, input.idProperty as string | undefined);
@@ -608,6 +633,7 @@ export class HubSpotEmulator extends Emulator {
 			if (!id) throw this.validation('id is required', [{ message: 'id is required', code: 'REQUIRED_FIELD', context: { field: ['id'] } }]);
 			return { id, prop, props: this.cleanProps(type, input.properties ?? {}) };
 		});
+		this.rejectDuplicateIds(plans.map(({ id, prop }) => ({ id, idProperty: prop })));
 		const results = plans.map(({ id, prop, props }) => {
 			const existing = this.find(type, id, prop);
 			if (existing) {
