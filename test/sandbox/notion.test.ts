@@ -516,4 +516,83 @@ describe('NotionEmulator', () => {
 		expect(modern.status).toBe(400);
 		expect(modern.body.code).toBe('invalid_request_url');
 	});
+
+	describe('strict like Notion (documented contract)', () => {
+		it('caps one query at the per-query result limit: has_more ends, every page says incomplete, a new filter starts a new budget', async () => {
+			const small = new NotionEmulator({ rateLimits: { default: null }, queryResultLimit: 5, timestampPrecisionMs: 1 });
+			await small.start();
+			try {
+				const c = new Client({ auth: TOKEN, baseUrl: small.url, notionVersion: '2025-09-03', logLevel: LogLevel.ERROR });
+				const db = (await c.databases.create({
+					parent: { type: 'page_id', page_id: SANDBOX_PARENT_PAGE_ID },
+					title: [{ type: 'text', text: { content: 'Capped' } }],
+					initial_data_source: { properties: { Name: { title: {} } } },
+				})) as Any;
+				const dsId = db.data_sources[0].id as string;
+				small.seedRows(dsId, Array.from({ length: 8 }, (_, i) => ({ Name: `r${i}` })));
+				const first = (await c.dataSources.query({ data_source_id: dsId, page_size: 3 })) as Any;
+				expect(first.request_status).toEqual({ type: 'incomplete', incomplete_reason: 'query_result_limit_reached' });
+				expect(first.has_more).toBe(true);
+				const second = (await c.dataSources.query({ data_source_id: dsId, page_size: 3, start_cursor: first.next_cursor })) as Any;
+				expect(second.results).toHaveLength(2);
+				expect(second.has_more).toBe(false);
+				expect(second.next_cursor).toBeNull();
+				expect(second.request_status).toEqual({ type: 'incomplete', incomplete_reason: 'query_result_limit_reached' });
+				// A different filter is a different query with a budget of its own.
+				const rest = (await c.dataSources.query({ data_source_id: dsId, filter: { property: 'Name', title: { equals: 'r7' } } })) as Any;
+				expect(rest.results).toHaveLength(1);
+				expect(rest.request_status).toBeUndefined();
+				small.setQueryResultLimit(undefined);
+				const all = (await c.dataSources.query({ data_source_id: dsId })) as Any;
+				expect(all.results).toHaveLength(8);
+				expect(all.request_status).toBeUndefined();
+			} finally {
+				await small.stop();
+			}
+		});
+
+		it('rejects "" for url and email (null clears them; phone_number follows the same rule)', async () => {
+			const { dataSourceId } = await createDb();
+			for (const [prop, type] of [['Site', 'url'], ['Contact', 'email']] as const) {
+				await expectApiError(
+					notion.pages.create({ parent: { data_source_id: dataSourceId }, properties: { Name: title('x'), [prop]: { [type]: '' } } as never }),
+					400,
+					'validation_error',
+					/should be a non-empty string or `null`/,
+				);
+			}
+			const ok = (await notion.pages.create({ parent: { data_source_id: dataSourceId }, properties: { Name: title('x'), Site: { url: null } } as never })) as Any;
+			expect(ok.properties.Site.url).toBeNull();
+		});
+
+		it('never changes the options or the name of a status property through the API, keyed by name or by id', async () => {
+			const { dataSourceId } = await createDb();
+			const ds = (await notion.dataSources.retrieve({ data_source_id: dataSourceId })) as Any;
+			const stateId = ds.properties.State.id as string;
+			for (const key of ['State', stateId]) {
+				await expectApiError(
+					notion.dataSources.update({ data_source_id: dataSourceId, properties: { [key]: { status: { options: [{ name: 'Blocked' }] } } } as never }),
+					400,
+					'validation_error',
+					/Cannot set the options of status property/,
+				);
+				await expectApiError(
+					notion.dataSources.update({ data_source_id: dataSourceId, properties: { [key]: { name: 'Stage' } } as never }),
+					400,
+					'validation_error',
+					/Cannot update the name of status property/,
+				);
+			}
+			await expectApiError(
+				notion.dataSources.update({ data_source_id: dataSourceId, properties: { Phase: { status: { options: [{ name: 'A' }] } } } as never }),
+				400,
+				'validation_error',
+			);
+			const after = (await notion.dataSources.retrieve({ data_source_id: dataSourceId })) as Any;
+			expect(after.properties.State.status.options.map((o: Any) => o.name)).toEqual(['Not started', 'In progress', 'Done']);
+			// A new status property without options gets Notion's defaults.
+			const added = (await notion.dataSources.update({ data_source_id: dataSourceId, properties: { Phase: { status: {} } } as never })) as Any;
+			expect(added.properties.Phase.status.options.map((o: Any) => o.name)).toEqual(['Not started', 'In progress', 'Done']);
+		});
+	});
 });

@@ -46,7 +46,15 @@ export interface NotionEmulatorOptions extends EmulatorOptions {
 	acceptedVersions?: string[];
 	/** How the emulator answers an injected or after-write 502: Cloudflare-like HTML (default) or a Notion JSON body [UNVERIFIED]. */
 	badGatewayStyle?: 'html' | 'json';
+	/**
+	 * Results one data source query (one filter + sort) returns at most (default 10,000, as documented). Past it the
+	 * query's pages carry `request_status: {type: "incomplete", incomplete_reason: "query_result_limit_reached"}`
+	 * and pagination ends with `has_more: false`. Tests use a small value so they stay fast.
+	 */
+	queryResultLimit?: number;
 }
+
+export const NOTION_QUERY_RESULT_LIMIT = 10_000;
 
 // ---------------------------------------------------------------------------------------------- model
 
@@ -145,12 +153,14 @@ export interface NotionStats {
 	queries: number;
 	/** Requests answered with an error because of failAfterWrite (the write itself happened). */
 	ambiguousWrites: number;
+	/** Query pages answered for a query cut off at the per-query result limit. */
+	cappedQueries: number;
 }
 
 type Version = string;
 
 function emptyStats(): NotionStats {
-	return { reads: 0, writes: 0, pageCreates: 0, pageUpdates: 0, pageTrashes: 0, databaseCreates: 0, databaseUpdates: 0, dataSourceUpdates: 0, queries: 0, ambiguousWrites: 0 };
+	return { reads: 0, writes: 0, pageCreates: 0, pageUpdates: 0, pageTrashes: 0, databaseCreates: 0, databaseUpdates: 0, dataSourceUpdates: 0, queries: 0, ambiguousWrites: 0, cappedQueries: 0 };
 }
 
 function isObj(v: unknown): v is Record<string, unknown> {
@@ -221,9 +231,9 @@ export class NotionEmulator extends Emulator {
 	/** Forced malformed responses (`malformNext`, `POST /__sandbox/malform`), see malform.ts. */
 	readonly malform = new MalformQueue();
 
-	constructor(options: EmulatorOptions = {}) {
+	constructor(options: NotionEmulatorOptions = {}) {
 		super(options);
-		this.nopts = options as NotionEmulatorOptions;
+		this.nopts = { ...options };
 		this.rng = createRng(this.nopts.seed ?? 11);
 		this.resetState();
 		const r = (method: string, pattern: string, handler: (req: SandboxRequest, version: Version) => SandboxResponse) =>
@@ -476,6 +486,12 @@ export class NotionEmulator extends Emulator {
 		return { ...this.stats };
 	}
 
+	/** The per-query result limit from now on (undefined: the documented 10,000). */
+	setQueryResultLimit(limit: number | undefined): void {
+		if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) throw new Error(`query result limit must be a whole number >= 1, got ${String(limit)}`);
+		this.nopts.queryResultLimit = limit;
+	}
+
 	/** The next `count` successful writes (page create/update, database create, data source update) happen but answer `status` (default 502). */
 	failAfterWrite(count = 1, status = 502): void {
 		for (let i = 0; i < count; i++) this.failAfterWriteQueue.push(status);
@@ -632,6 +648,10 @@ export class NotionEmulator extends Emulator {
 			if (what === 'stats' && req.method === 'GET') return { status: 200, body: this.getStats() };
 			if (what === 'fail-after-write' && req.method === 'POST') {
 				this.failAfterWrite(Number(body.count ?? 1), Number(body.status ?? 502));
+				return { status: 204 };
+			}
+			if (what === 'query-result-limit' && req.method === 'POST') {
+				this.setQueryResultLimit(body.limit === undefined || body.limit === null ? undefined : Number(body.limit));
 				return { status: 204 };
 			}
 			if (what === 'overload' && req.method === 'POST') {
@@ -868,6 +888,10 @@ export class NotionEmulator extends Emulator {
 			case 'select':
 			case 'multi_select':
 			case 'status': {
+				if (type === 'status' && cfgRaw.options !== undefined) {
+					// Documented: the name and options of a status property cannot be updated through the API.
+					throw this.validation(`Cannot set the options of status property ${show(name)} through the API. Add status options in the Notion app.`);
+				}
 				const prev = sameType ? ((existing?.config.options as SelectOption[] | undefined) ?? []) : [];
 				let options: SelectOption[];
 				if (cfgRaw.options === undefined) {
@@ -1082,6 +1106,9 @@ export class NotionEmulator extends Emulator {
 			const newName = typeof change.name === 'string' ? change.name : existing?.name ?? key;
 			const onlyRename = existing && Object.keys(change).every((k) => k === 'name' || k === 'description');
 			let def: PropertyDef;
+			if (existing?.type === 'status' && newName !== existing.name) {
+				throw this.validation(`Cannot update the name of status property ${show(existing.name)} through the API.`);
+			}
 			if (onlyRename && existing) {
 				def = { ...existing, name: newName, description: typeof change.description === 'string' ? change.description : existing.description };
 			} else {
@@ -1191,12 +1218,15 @@ export class NotionEmulator extends Emulator {
 			ids = this.resultIds(ds, queryKey, filter, sorter, includeTrash, body.filter);
 		}
 		const results: Record<string, unknown>[] = [];
-		const end = Math.min(ids.length, start + pageSize);
+		// The per-query result limit: a query never reaches the rows past it, whatever its cursors.
+		const cap = this.nopts.queryResultLimit ?? NOTION_QUERY_RESULT_LIMIT;
+		const visible = Math.min(ids.length, cap);
+		const end = Math.min(visible, start + pageSize);
 		for (let i = start; i < end; i++) {
 			const page = this.pages.get(ids[i]);
 			if (page) results.push(this.renderPage(page, version, only));
 		}
-		const hasMore = end < ids.length;
+		const hasMore = end < visible;
 		const nextCursor = hasMore ? ids[end] : null;
 		if (nextCursor) {
 			this.cursors.set(`${queryKey}|${nextCursor}`, { ids, index: end });
@@ -1207,7 +1237,9 @@ export class NotionEmulator extends Emulator {
 		}
 		this.stats.reads++;
 		this.stats.queries++;
-		return this.ok({ object: 'list', results, next_cursor: nextCursor, has_more: hasMore, type: 'page_or_data_source', page_or_data_source: {} });
+		const capped = ids.length > cap ? { request_status: { type: 'incomplete', incomplete_reason: 'query_result_limit_reached' } } : {};
+		if (ids.length > cap) this.stats.cappedQueries++;
+		return this.ok({ object: 'list', results, next_cursor: nextCursor, has_more: hasMore, type: 'page_or_data_source', page_or_data_source: {}, ...capped });
 	}
 
 	private filterProperties(ds: DataSourceRecord, req: SandboxRequest): Set<string> | undefined {
@@ -1696,8 +1728,10 @@ export class NotionEmulator extends Emulator {
 			case 'email':
 			case 'phone_number':
 				if (v !== null && typeof v !== 'string') throw this.bodyValidation(`${vpath} should be a string or \`null\`, instead was \`${show(v)}\`.`);
+				// Notion rejects an empty string here: a value is cleared with null.
+				if (v === '') throw this.bodyValidation(`${vpath} should be a non-empty string or \`null\`, instead was \`""\`.`);
 				if (typeof v === 'string' && v.length > URL_MAX) throw this.bodyValidation(`${vpath}.length should be ≤ \`${URL_MAX}\`, instead was \`${v.length}\`.`);
-				return v === '' ? null : v;
+				return v;
 			case 'select':
 			case 'status': {
 				if (v === null) return null;
