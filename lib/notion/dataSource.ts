@@ -1,5 +1,6 @@
 import { ConfigError, NotFoundError, ValidationError } from '../errors';
 import { normaliseId } from './properties';
+import { databaseSchema, dataSourceSchema, parseNotionResponse } from './responses';
 import { notionCall, type NotionTransport } from './transport';
 
 /** Resolving a database / data source reference to the data source's schema (property names, ids, types). */
@@ -79,9 +80,8 @@ export interface DataSourceRef {
 
 /** Data sources of a database: `GET /v1/databases/{id}` -> `data_sources: [{id, name}]`. */
 export async function listDataSources(transport: NotionTransport, databaseId: string): Promise<Array<{ id: string; name: string }>> {
-	const db = (await notionCall('getDatabase', () => transport.client.databases.retrieve({ database_id: databaseId }))) as unknown as {
-		data_sources?: Array<{ id: string; name?: string }>;
-	};
+	const raw = await notionCall('getDatabase', () => transport.client.databases.retrieve({ database_id: databaseId }));
+	const db = parseNotionResponse(databaseSchema, raw, 'getDatabase');
 	return (db.data_sources ?? []).map((d) => ({ id: d.id, name: d.name ?? '' }));
 }
 
@@ -101,8 +101,8 @@ export async function resolveDataSource(transport: NotionTransport, ref: DataSou
 		dataSourceId = sources[0].id;
 	}
 	const id = dataSourceId;
-	const raw = (await notionCall('getDataSource', () => transport.client.dataSources.retrieve({ data_source_id: id }))) as unknown as Record<string, unknown>;
-	const schema = schemaFromDataSource(raw);
+	const raw = await notionCall('getDataSource', () => transport.client.dataSources.retrieve({ data_source_id: id }));
+	const schema = schemaFromDataSource(parseNotionResponse(dataSourceSchema, raw, 'getDataSource'));
 	if (ref.databaseId?.trim() && schema.databaseId && normaliseId(schema.databaseId) !== normaliseId(extractNotionId(ref.databaseId, 'database id'))) {
 		throw new ConfigError(`Data source ${id} does not belong to database ${ref.databaseId}`, { service: 'notion', field: 'dataSource' });
 	}

@@ -2,6 +2,7 @@ import { ConfigError, NotFoundError } from '../errors';
 import { extractNotionId, findProperty, resolveDataSource, type DataSourceSchema } from './dataSource';
 import { normaliseId } from './properties';
 import type { SchemaProperty } from './schema';
+import { databaseSchema, parseNotionResponse, searchResponseSchema } from './responses';
 import { isAmbiguousFailure, notionCall, type NotionTransport } from './transport';
 
 /**
@@ -23,17 +24,31 @@ export interface EnsureDatabaseOptions {
 	dryRun?: boolean;
 }
 
+/** What Ensure Database did: `created`, `updated`, `unchanged`; in a dry run `wouldCreate` or `wouldUpdate`. */
+export type EnsureAction = 'created' | 'updated' | 'unchanged' | 'wouldCreate' | 'wouldUpdate';
+
 export interface EnsureDatabaseResult {
 	databaseId: string;
 	dataSourceId: string;
 	url?: string;
 	title: string;
-	action: 'created' | 'updated' | 'unchanged' | 'create' | 'update';
+	action: EnsureAction;
 	addedProperties: string[];
 	addedOptions: Record<string, string[]>;
 	/** Properties that exist with another type (left as they are). */
 	typeMismatches: Array<{ name: string; expected: string; actual: string }>;
+	/** Status options the schema wants that the property lacks: Notion's API cannot add them, a person must. */
+	missingStatusOptions: Record<string, string[]>;
+	/** What a person must do in Notion for the database to match the schema (empty when nothing). */
+	manualSteps: string[];
 	dryRun?: boolean;
+}
+
+function statusSteps(missing: Record<string, string[]>, title: string): string[] {
+	return Object.entries(missing).map(
+		([name, options]) =>
+			`In Notion, open '${title}' and add the status option${options.length > 1 ? 's' : ''} ${options.map((o) => `'${o}'`).join(', ')} to the property '${name}' (Notion's API cannot add status options)`,
+	);
 }
 
 /** The property configuration object for a create or update request. */
@@ -47,7 +62,8 @@ export function propertyConfig(p: SchemaProperty, existingOptions: string[] = []
 			return { [p.type]: { options: names.map((name) => ({ name })) } };
 		}
 		case 'status':
-			// Notion's API cannot add status options to an existing property; on create it is given its defaults.
+			// Notion's API cannot set status options: a new status property gets Notion's defaults, and missing
+			// options are reported for a person to add (EnsureDatabaseResult.manualSteps).
 			return { status: {} };
 		case 'relation':
 			return { relation: { data_source_id: p.relatedDataSourceId, single_property: {} } };
@@ -70,7 +86,7 @@ export async function findDatabaseByTitle(
 	let cursor: string | undefined;
 	do {
 		const start = cursor;
-		const response = await notionCall('search', () =>
+		const raw = await notionCall('search', () =>
 			transport.client.search({
 				query: title,
 				filter: { property: 'object', value: 'data_source' },
@@ -78,14 +94,15 @@ export async function findDatabaseByTitle(
 				start_cursor: start,
 			}),
 		);
-		for (const result of response.results as unknown as Array<Record<string, unknown>>) {
+		const response = parseNotionResponse(searchResponseSchema, raw, 'search');
+		for (const result of response.results as Array<Record<string, unknown>>) {
 			if (result.object !== 'data_source' || result.in_trash === true || result.archived === true) continue;
 			if (titleText(result.title).trim() !== title.trim()) continue;
 			const databaseId = (result.parent as { database_id?: string } | undefined)?.database_id;
 			if (!databaseId) continue;
 			let dbParent = result.database_parent as { page_id?: string } | undefined;
 			if (!dbParent) {
-				const db = (await notionCall('getDatabase', () => transport.client.databases.retrieve({ database_id: databaseId }))) as unknown as {
+				const db = parseNotionResponse(databaseSchema, await notionCall('getDatabase', () => transport.client.databases.retrieve({ database_id: databaseId })), 'getDatabase') as {
 					parent?: { page_id?: string };
 					in_trash?: boolean;
 				};
@@ -114,7 +131,19 @@ export async function ensureDatabase(transport: NotionTransport, options: Ensure
 	if (!ref && parentPageId) ref = await findDatabaseByTitle(transport, parentPageId, title);
 	if (!ref) {
 		if (options.dryRun) {
-			return { databaseId: '', dataSourceId: '', title, action: 'create', addedProperties: options.properties.map((p) => p.name), addedOptions: {}, typeMismatches: [], dryRun: true };
+			const missing = wantedStatusOptions(options.properties, defaultStatusOptions);
+			return {
+				databaseId: '',
+				dataSourceId: '',
+				title,
+				action: 'wouldCreate',
+				addedProperties: options.properties.map((p) => p.name),
+				addedOptions: {},
+				typeMismatches: [],
+				missingStatusOptions: missing,
+				manualSteps: statusSteps(missing, title),
+				dryRun: true,
+			};
 		}
 		return createDatabase(transport, parentPageId as string, title, options.properties);
 	}
@@ -127,13 +156,14 @@ async function createDatabase(transport: NotionTransport, parentPageId: string, 
 	for (const p of properties) config[p.name] = propertyConfig(p);
 	let db: { id: string; url?: string; data_sources?: Array<{ id: string }> };
 	try {
-		db = (await notionCall('createDatabase', () =>
+		const raw = await notionCall('createDatabase', () =>
 			transport.client.databases.create({
 				parent: { type: 'page_id', page_id: parentPageId },
 				title: [{ type: 'text', text: { content: title } }],
 				initial_data_source: { properties: config as never },
 			}),
-		)) as unknown as typeof db;
+		);
+		db = parseNotionResponse(databaseSchema, raw, 'createDatabase') as typeof db;
 	} catch (error) {
 		// The create may have happened: look before anyone creates it again.
 		if (isAmbiguousFailure(error)) {
@@ -148,10 +178,16 @@ async function createDatabase(transport: NotionTransport, parentPageId: string, 
 	}
 	let dataSourceId = db.data_sources?.[0]?.id;
 	if (!dataSourceId) {
-		const again = (await notionCall('getDatabase', () => transport.client.databases.retrieve({ database_id: db.id }))) as unknown as typeof db;
+		const again = parseNotionResponse(databaseSchema, await notionCall('getDatabase', () => transport.client.databases.retrieve({ database_id: db.id })), 'getDatabase');
 		dataSourceId = again.data_sources?.[0]?.id;
 	}
 	if (!dataSourceId) throw new NotFoundError(`Notion created database ${db.id} but reported no data source`, { service: 'notion', operation: 'createDatabase' });
+	// Status properties start with Notion's default options; what else the schema wants, a person must add.
+	let missing: Record<string, string[]> = {};
+	if (properties.some((p) => p.type === 'status' && p.options?.length)) {
+		const schema = await resolveDataSource(transport, { dataSourceId });
+		missing = wantedStatusOptions(properties, (name) => findProperty(schema, name)?.options ?? []);
+	}
 	return {
 		databaseId: db.id,
 		dataSourceId,
@@ -161,7 +197,26 @@ async function createDatabase(transport: NotionTransport, parentPageId: string, 
 		addedProperties: properties.map((p) => p.name),
 		addedOptions: {},
 		typeMismatches: [],
+		missingStatusOptions: missing,
+		manualSteps: statusSteps(missing, title),
 	};
+}
+
+/** The options Notion gives a new status property (documented defaults of the app). */
+function defaultStatusOptions(): string[] {
+	return ['Not started', 'In progress', 'Done'];
+}
+
+/** Status options the schema wants that the property does not have, by property name. */
+function wantedStatusOptions(properties: SchemaProperty[], have: (name: string) => string[]): Record<string, string[]> {
+	const missing: Record<string, string[]> = {};
+	for (const p of properties) {
+		if (p.type !== 'status' || !p.options?.length) continue;
+		const current = have(p.name);
+		const lacking = p.options.filter((o) => !current.includes(o));
+		if (lacking.length) missing[p.name] = lacking;
+	}
+	return missing;
 }
 
 async function updateSchema(
@@ -174,6 +229,7 @@ async function updateSchema(
 	const addedProperties: string[] = [];
 	const addedOptions: Record<string, string[]> = {};
 	const typeMismatches: EnsureDatabaseResult['typeMismatches'] = [];
+	const missingStatusOptions: Record<string, string[]> = {};
 	const existingTitle = Object.values(schema.properties).find((p) => p.type === 'title');
 	for (const wanted of options.properties) {
 		const current = findProperty(schema, wanted.name);
@@ -188,10 +244,17 @@ async function updateSchema(
 			}
 			patch[wanted.name] = propertyConfig(wanted);
 			addedProperties.push(wanted.name);
+			Object.assign(missingStatusOptions, wantedStatusOptions([wanted], defaultStatusOptions));
 			continue;
 		}
 		if (current.type !== wanted.type) {
 			typeMismatches.push({ name: current.name, expected: wanted.type, actual: current.type });
+			continue;
+		}
+		if (wanted.type === 'status' && wanted.options?.length) {
+			// Never patched: Notion's API cannot change status options (it answers 400); a person adds them.
+			const lacking = wanted.options.filter((o) => !(current.options ?? []).includes(o));
+			if (lacking.length) missingStatusOptions[current.name] = lacking;
 			continue;
 		}
 		if ((wanted.type === 'select' || wanted.type === 'multi_select') && wanted.options?.length) {
@@ -214,10 +277,12 @@ async function updateSchema(
 		dataSourceId: schema.id,
 		url: schema.url,
 		title: schema.title || options.title,
-		action: changed ? (options.dryRun ? 'update' : 'updated') : 'unchanged',
+		action: changed ? (options.dryRun ? 'wouldUpdate' : 'updated') : 'unchanged',
 		addedProperties,
 		addedOptions,
 		typeMismatches,
+		missingStatusOptions,
+		manualSteps: statusSteps(missingStatusOptions, schema.title || options.title),
 		dryRun: options.dryRun || undefined,
 	};
 }

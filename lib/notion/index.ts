@@ -5,3 +5,5 @@ export * from './query';
 export * from './rowSync';
 export * from './schema';
 export * from './transport';
+export * from './read';
+export * from './responses';

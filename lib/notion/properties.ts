@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors';
+import { DEFAULT_ZONE, instantOf, isValidZone, parseDateOnly, parseDateTime, parseDecimal } from '../datetime';
 import { describeValue } from '../validation';
 
 /**
@@ -39,6 +40,8 @@ export function isWritableType(type: string): type is WritableType {
 export interface ConvertContext {
 	property: string;
 	itemIndex?: number;
+	/** IANA zone for date-times written without an offset (default UTC). */
+	zone?: string;
 }
 
 /** Canonical value: JSON-comparable. */
@@ -55,11 +58,11 @@ export interface ConvertedValue {
 const EXPECTED: Record<WritableType, string> = {
 	title: 'text',
 	rich_text: 'text',
-	number: 'a number',
+	number: 'a decimal number',
 	select: 'an option name (text without commas)',
 	multi_select: 'a list of option names (array or comma-separated text)',
 	status: 'a status name',
-	date: 'an ISO 8601 date or date-time, or {start, end}',
+	date: 'an ISO 8601 date (YYYY-MM-DD) or date-time, or {start, end}',
 	checkbox: 'true or false',
 	url: 'a URL (text)',
 	email: 'an email address',
@@ -132,31 +135,31 @@ function optionName(type: WritableType, value: unknown, context: ConvertContext)
 	return name;
 }
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
+/** A date or date-time for a write: date-only stays as it is, a date-time gets an explicit offset (see lib/datetime). */
 function dateString(value: unknown, context: ConvertContext): string {
 	if (value instanceof Date) {
 		if (Number.isNaN(value.getTime())) fail('date', value, context);
 		return value.toISOString();
 	}
-	if (typeof value === 'number' && Number.isFinite(value)) return new Date(value).toISOString();
 	if (typeof value === 'string') {
-		const text = value.trim();
-		if (DATE_ONLY.test(text)) {
-			if (Number.isNaN(Date.parse(`${text}T00:00:00Z`))) fail('date', value, context);
-			return text;
-		}
-		if (/^\d{4}-\d{2}-\d{2}T/.test(text) && !Number.isNaN(Date.parse(text))) return text;
+		const day = parseDateOnly(value);
+		if (day) return day;
+		const instant = parseDateTime(value, context.zone ?? DEFAULT_ZONE);
+		if (instant) return instant.iso;
+		if (/^\s*\d{4}-\d{2}-\d{2}/.test(value)) fail('date', value, context, 'not a real date or time');
 	}
 	return fail('date', value, context);
 }
 
-/** Canonical date part: date-only stays text, a date-time becomes its instant in ms. */
-function dateCanonical(text: string | null | undefined): string | number | null {
+/**
+ * Canonical date part: date-only stays text, a date-time becomes its instant in ms. A date-time without an offset
+ * is read in `zone` (Notion's `time_zone` for the value, else UTC), never in the server's zone.
+ */
+function dateCanonical(text: string | null | undefined, zone: string = DEFAULT_ZONE): string | number | null {
 	if (text === null || text === undefined || text === '') return null;
-	if (DATE_ONLY.test(text)) return text;
-	const t = Date.parse(text);
-	return Number.isNaN(t) ? text : t;
+	const day = parseDateOnly(text);
+	if (day) return day;
+	return instantOf(text, zone) ?? text;
 }
 
 /** Notion ids with or without dashes, any case -> 32 lowercase hex (other ids are kept as they are). */
@@ -200,9 +203,9 @@ export function toNotionValue(type: WritableType, value: unknown, context: Conve
 			return { write: { [type]: text === '' ? [] : richText(type, text, context) }, canonical: text };
 		}
 		case 'number': {
-			if (clear || value === '') return { write: { number: null }, canonical: null };
-			const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : NaN;
-			if (!Number.isFinite(n)) return fail(type, value, context);
+			if (clear || (typeof value === 'string' && value.trim() === '')) return { write: { number: null }, canonical: null };
+			const n = parseDecimal(value);
+			if (n === undefined) return fail(type, value, context, typeof value === 'string' ? 'decimal notation only, such as 12 or -3.5' : undefined);
 			return { write: { number: n }, canonical: n };
 		}
 		case 'select':
@@ -240,9 +243,11 @@ export function toNotionValue(type: WritableType, value: unknown, context: Conve
 		case 'url':
 		case 'email':
 		case 'phone_number': {
-			if (clear || value === '') return { write: { [type]: null }, canonical: null };
+			if (clear) return { write: { [type]: null }, canonical: null };
 			if (typeof value !== 'string' && !(type === 'phone_number' && typeof value === 'number')) return fail(type, value, context);
 			const text = String(value).trim();
+			// Notion rejects "" for these types (400 validation_error): an empty value clears with null.
+			if (text === '') return { write: { [type]: null }, canonical: null };
 			if (text.length > TEXT_CHUNK) fail(type, value, context, `longer than ${TEXT_CHUNK} characters`);
 			if (type === 'email' && !/^[^\s@]+@[^\s@]+$/.test(text)) fail(type, value, context);
 			if (type === 'url' && /\s/.test(text)) fail(type, value, context);
@@ -344,8 +349,9 @@ export function canonicalFromNotion(type: WritableType, value: NotionPropertyVal
 			return Array.isArray(inner) ? inner.map((o: { name?: string }) => o?.name ?? '').sort() : [];
 		case 'date': {
 			if (!inner || typeof inner !== 'object') return null;
-			const d = inner as { start?: string; end?: string | null };
-			return { start: dateCanonical(d.start) as string | number, end: dateCanonical(d.end) };
+			const d = inner as { start?: string; end?: string | null; time_zone?: string | null };
+			const zone = d.time_zone && isValidZone(d.time_zone) ? d.time_zone : DEFAULT_ZONE;
+			return { start: dateCanonical(d.start, zone) as string | number, end: dateCanonical(d.end, zone) };
 		}
 		case 'checkbox':
 			return inner === true;

@@ -2,7 +2,9 @@ import { ValidationError } from '../errors';
 import { findProperty, type DataSourceSchema } from './dataSource';
 import { fromNotionValue } from './properties';
 import type { QueryParams } from './schema';
-import { notionCall, type NotionTransport } from './transport';
+import { readPages } from './read';
+import type { NotionPage } from './responses';
+import type { NotionTransport } from './transport';
 
 /** Query Rows: read rows of a data source as flat items (property name -> plain value). */
 
@@ -14,24 +16,18 @@ export interface FlatRow {
 	properties: Record<string, unknown>;
 }
 
-type PageLike = {
-	object?: string;
-	id: string;
-	url?: string;
-	created_time?: string;
-	last_edited_time?: string;
-	in_trash?: boolean;
-	properties?: Record<string, { type?: string; [k: string]: unknown }>;
-};
-
-export function flattenPage(page: PageLike): FlatRow {
+export function flattenPage(page: NotionPage): FlatRow {
 	const properties: Record<string, unknown> = {};
-	for (const [name, value] of Object.entries(page.properties ?? {})) properties[name] = fromNotionValue(value);
+	for (const [name, value] of Object.entries(page.properties)) properties[name] = fromNotionValue(value);
 	return { id: page.id, url: page.url, createdTime: page.created_time, lastEditedTime: page.last_edited_time, properties };
 }
 
-/** Pages of up to 100 until Limit (or everything with Return All). */
-export async function queryRows(transport: NotionTransport, schema: DataSourceSchema, params: QueryParams): Promise<FlatRow[]> {
+/**
+ * Pages of up to 100 until Limit (or everything with Return All). Without sorts (or sorted by created_time
+ * ascending) every row is read past Notion's per-query result limit; with other sorts a result Notion cut off
+ * fails instead of coming back short.
+ */
+export async function queryRows(transport: NotionTransport, schema: DataSourceSchema, params: QueryParams, itemIndex?: number): Promise<FlatRow[]> {
 	const sorts = params.sorts.map((s) => {
 		if (s.property === 'created_time' || s.property === 'last_edited_time') return { timestamp: s.property, direction: s.direction };
 		const prop = findProperty(schema, s.property);
@@ -41,6 +37,7 @@ export async function queryRows(transport: NotionTransport, schema: DataSourceSc
 				field: 'sort.property',
 				expected: Object.keys(schema.properties).join(', '),
 				received: s.property,
+				itemIndex,
 			});
 		}
 		return { property: prop.name, direction: s.direction };
@@ -53,31 +50,18 @@ export async function queryRows(transport: NotionTransport, schema: DataSourceSc
 				field: 'properties',
 				expected: Object.keys(schema.properties).join(', '),
 				received: name,
+				itemIndex,
 			});
 		}
 		return prop.id;
 	});
-	const rows: FlatRow[] = [];
-	let cursor: string | undefined;
-	do {
-		const remaining = params.returnAll ? 100 : Math.min(100, params.limit - rows.length);
-		const start = cursor;
-		const response = await notionCall('queryDataSource', () =>
-			transport.client.dataSources.query({
-				data_source_id: schema.id,
-				page_size: remaining,
-				start_cursor: start,
-				filter: params.filter as never,
-				sorts: sorts.length ? (sorts as never) : undefined,
-				filter_properties: filterIds.length ? filterIds : undefined,
-			}),
-		);
-		for (const result of response.results as unknown as PageLike[]) {
-			if (result.object && result.object !== 'page') continue;
-			rows.push(flattenPage(result));
-			if (!params.returnAll && rows.length >= params.limit) return rows;
-		}
-		cursor = response.has_more && response.next_cursor ? response.next_cursor : undefined;
-	} while (cursor);
-	return rows;
+	const { pages } = await readPages(transport, {
+		dataSourceId: schema.id,
+		filter: params.filter,
+		sorts,
+		filterProperties: filterIds,
+		limit: params.returnAll ? undefined : params.limit,
+		itemIndex,
+	});
+	return pages.map(flattenPage);
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { isMspOpsError, MspOpsError, SyncError, ValidationError } from '../errors';
 import { findProperty, type DataSourceSchema, type PropertySchema } from './dataSource';
 import {
@@ -12,6 +13,8 @@ import {
 	type PropertyWrite,
 	type WritableType,
 } from './properties';
+import { readPages } from './read';
+import { createdPageSchema, pageSchema, parseNotionResponse, PROPERTY_VALUE_SHAPES, queryResponseSchema, type NotionPage } from './responses';
 import { isAmbiguousFailure, notionCall, toNotionError, type NotionTransport } from './transport';
 
 /**
@@ -39,6 +42,8 @@ export interface RowMapping {
 	autoMap?: boolean;
 	/** Item fields never mapped automatically. */
 	ignoreFields?: string[];
+	/** IANA zone for date-times without an offset (the workflow's time zone in the node; default UTC). */
+	timeZone?: string;
 }
 
 /** One input row: the item's fields plus explicit property -> value overrides (already evaluated). */
@@ -97,11 +102,24 @@ export interface SyncPlan {
 	duplicateKeys: Array<{ key: string; pageIds: string[] }>;
 	/** Why mirror archiving was skipped, if it was. */
 	archiveSkipped?: string;
+	/** Why the run must not archive what `archive` lists (too large a share of the rows); nothing may be written. */
+	archiveRefused?: string;
 }
+
+/** Default largest share of the existing keyed rows one mirror run may archive. */
+export const DEFAULT_MAX_ARCHIVE_SHARE = 0.2;
 
 export interface PlanOptions {
 	mirror?: boolean;
 	onDuplicate?: DuplicatePolicy;
+	/**
+	 * Mirror mode refuses a run that would archive more than this share (0-1) of the existing keyed rows, because an
+	 * empty or partial upstream result (an outage returning 10 of 98 sites) would otherwise trash the dashboard.
+	 * Default 0.2.
+	 */
+	maxArchiveShare?: number;
+	/** Archive above maxArchiveShare anyway (the user checked that the input is complete). */
+	allowMassArchive?: boolean;
 }
 
 // ------------------------------------------------------------------------------------------------ desired rows
@@ -130,6 +148,27 @@ export function checkKeyProperty(schema: DataSourceSchema, keyProperty: string):
 		});
 	}
 	return prop;
+}
+
+/**
+ * Notion's API cannot add options to a status property (only a person can, in the app), and a page write with an
+ * unknown status answers 400. Fail the item here, once, with what to do, instead of sending a write that cannot
+ * succeed on every run.
+ */
+function checkStatusOption(schema: DataSourceSchema, prop: PropertySchema, canonical: unknown, index: number): void {
+	if (typeof canonical !== 'string' || !prop.options || prop.options.includes(canonical)) return;
+	throw new ValidationError(
+		`Status '${canonical}' is not an option of the Notion status property '${prop.name}' (options: ${prop.options.join(', ') || 'none'}). Notion's API cannot add status options: add it in Notion (the property's settings in '${schema.title}') or map the value to an existing option`,
+		{
+			service: 'notion',
+			operation: 'convertProperty',
+			itemIndex: index,
+			field: prop.name,
+			expected: `one of ${prop.options.join(', ')}`,
+			received: canonical,
+			retryable: false,
+		},
+	);
 }
 
 /** Turn one input row into desired property values (converted and validated) and its key. Throws per item. */
@@ -172,7 +211,8 @@ export function buildDesiredRow(schema: DataSourceSchema, mapping: RowMapping, i
 	const properties: Record<string, DesiredProperty> = {};
 	for (const [name, { prop, value }] of values) {
 		const type = prop.type as WritableType;
-		properties[name] = { type, ...toNotionValue(type, value, { property: name, itemIndex: index }) };
+		properties[name] = { type, ...toNotionValue(type, value, { property: name, itemIndex: index, zone: mapping.timeZone }) };
+		if (type === 'status') checkStatusOption(schema, prop, properties[name].canonical, index);
 	}
 	const keyValue = properties[keyProp.name];
 	const key = keyValue ? keyOfConverted(keyValue) : null;
@@ -190,19 +230,30 @@ export function buildDesiredRow(schema: DataSourceSchema, mapping: RowMapping, i
 
 // ------------------------------------------------------------------------------------------------ existing rows
 
-type PageLike = { object?: string; id: string; url?: string; created_time?: string; in_trash?: boolean; archived?: boolean; properties?: Record<string, { type?: string; [k: string]: unknown }> };
-
-export function existingRowFromPage(page: PageLike, schema: DataSourceSchema, keyProperty: string, names: string[]): ExistingRow {
-	const props = page.properties ?? {};
+/**
+ * An existing row from a validated page. Every requested property must be present with the schema's type and the
+ * documented value shape: a row whose key cannot be read would look missing and be created again.
+ */
+export function existingRowFromPage(page: NotionPage, schema: DataSourceSchema, keyProperty: string, names: string[]): ExistingRow {
 	const values: Record<string, Canonical> = {};
-	for (const name of names) {
+	let key: string | null = null;
+	for (const name of new Set([keyProperty, ...names])) {
 		const prop = schema.properties[name];
 		if (!prop || !isWritableType(prop.type)) continue;
-		values[name] = canonicalFromNotion(prop.type, props[name] as never);
+		const value = page.properties[name];
+		const field = `results[${page.id}].properties.${name}`;
+		if (!value || value.type !== prop.type) {
+			throw new ValidationError(
+				`Notion returned page ${page.id} without a readable '${name}' (${prop.type}) property, so the rows cannot be matched by key; nothing was written. Run again; if the property was renamed or retyped, update the node`,
+				{ service: 'notion', operation: 'queryDataSource', field, expected: `a ${prop.type} property value`, received: value ? `a ${String(value.type)} value` : 'nothing', retryable: true },
+			);
+		}
+		const shape = z.object({ [prop.type]: PROPERTY_VALUE_SHAPES[prop.type] }).passthrough();
+		const checked = parseNotionResponse(shape, value, 'queryDataSource', undefined, `page ${page.id}, property '${name}'`);
+		const canonical = canonicalFromNotion(prop.type, { type: prop.type, ...checked });
+		if (name === keyProperty) key = typeof canonical === 'number' ? String(canonical) : typeof canonical === 'string' ? keyText(canonical) : null;
+		if (names.includes(name)) values[name] = canonical;
 	}
-	const keyProp = schema.properties[keyProperty];
-	const keyCanonical = keyProp && isWritableType(keyProp.type) ? canonicalFromNotion(keyProp.type, props[keyProperty] as never) : null;
-	const key = typeof keyCanonical === 'number' ? String(keyCanonical) : typeof keyCanonical === 'string' ? keyText(keyCanonical) : null;
 	return { id: page.id, url: page.url, createdTime: page.created_time, key, values };
 }
 
@@ -312,11 +363,20 @@ export function planSync(existing: ExistingRow[], desired: Array<DesiredRow | Fa
 	const plan: SyncPlan = { rows, archive: [], blankKeyRows, duplicateKeys };
 	if (options.mirror) {
 		const keyless = desired.filter((d) => 'error' in d && d.key === undefined);
-		if (keyless.length) {
+		if (desired.length === 0) {
+			plan.archiveSkipped = 'the input is empty, and an empty input never archives rows';
+		} else if (keyless.length) {
 			plan.archiveSkipped = `${keyless.length} input item(s) failed before their key was known, so no row was archived`;
 		} else {
 			const wanted = new Set(desired.map((d) => d.key).filter((k): k is string => k !== undefined));
 			for (const [key, list] of byKey) if (!wanted.has(key)) plan.archive.push(...list);
+			const keyed = existing.length - blankKeyRows;
+			const share = options.maxArchiveShare ?? DEFAULT_MAX_ARCHIVE_SHARE;
+			if (plan.archive.length && keyed > 0 && plan.archive.length / keyed > share && !options.allowMassArchive) {
+				plan.archiveRefused =
+					`Mirror would archive ${plan.archive.length} of ${keyed} rows (${Math.round((plan.archive.length / keyed) * 100)} %), more than the allowed ${Math.round(share * 100)} %, ` +
+					`so nothing was written. If the input really is complete, raise "Max Share of Rows to Archive" or turn on "Allow Archiving Above the Limit"; otherwise check the node that feeds this one`;
+			}
 		}
 	}
 	return plan;
@@ -324,7 +384,13 @@ export function planSync(existing: ExistingRow[], desired: Array<DesiredRow | Fa
 
 // ------------------------------------------------------------------------------------------------ execution
 
-export type RowAction = 'created' | 'updated' | 'unchanged' | 'failed' | 'archived' | PlanAction | 'archive';
+/**
+ * The one vocabulary of row results: `created`, `updated`, `unchanged`, `archived`, `failed`; a dry run reports
+ * `wouldCreate`, `wouldUpdate`, `wouldArchive` (and `unchanged` / `failed` as they are).
+ */
+export type RowAction = 'created' | 'updated' | 'unchanged' | 'archived' | 'failed' | 'wouldCreate' | 'wouldUpdate' | 'wouldArchive';
+
+const DRY_RUN_ACTION: Record<PlanAction, RowAction> = { create: 'wouldCreate', update: 'wouldUpdate', unchanged: 'unchanged', failed: 'failed' };
 
 export interface RowResult {
 	index?: number;
@@ -359,6 +425,8 @@ export interface SyncResult {
 	duplicateKeys: SyncPlan['duplicateKeys'];
 	blankKeyRows: number;
 	archiveSkipped?: string;
+	/** Set on a dry run whose archive a real run would refuse (see PlanOptions.maxArchiveShare). */
+	archiveRefused?: string;
 	dryRun: boolean;
 }
 
@@ -372,6 +440,9 @@ export interface RowSyncOptions extends RowMapping, PlanOptions {
 	 */
 	failFast?: boolean;
 }
+
+/** A create Notion accepted but answered with something that is not a page: the row may exist. */
+const UNREADABLE_CREATE = 'unreadable_create_response';
 
 function keyFilter(prop: PropertySchema, key: string): Record<string, unknown> {
 	const value = prop.type === 'number' ? Number(key) : key;
@@ -389,32 +460,20 @@ export class NotionRowSync {
 		private readonly options: RowSyncOptions,
 	) {}
 
-	/** Read every row of the data source, 100 per page, only the given properties. */
+	/**
+	 * Read every row of the data source, 100 per page, only the given properties, in created_time windows past
+	 * Notion's per-query result limit (see read.ts). Throws when the read is incomplete or malformed.
+	 */
 	async readExisting(propertyNames: string[]): Promise<ExistingRow[]> {
 		const keyProp = checkKeyProperty(this.schema, this.options.keyProperty);
 		const names = [...new Set([keyProp.name, ...propertyNames])];
 		const ids = names.map((n) => this.schema.properties[n]?.id).filter((id): id is string => !!id);
-		const rows: ExistingRow[] = [];
-		let cursor: string | undefined;
-		do {
-			const start = cursor;
-			this.readCalls += 1;
-			const page = await notionCall('queryDataSource', () =>
-				this.transport.client.dataSources.query({
-					data_source_id: this.schema.id,
-					page_size: 100,
-					start_cursor: start,
-					filter_properties: ids,
-				}),
-			);
-			for (const result of page.results as unknown as PageLike[]) {
-				if (result.object && result.object !== 'page') continue;
-				if (result.in_trash || result.archived) continue;
-				rows.push(existingRowFromPage(result, this.schema, keyProp.name, names));
-			}
-			cursor = page.has_more && page.next_cursor ? page.next_cursor : undefined;
-		} while (cursor);
-		return rows;
+		const { pages } = await readPages(this.transport, {
+			dataSourceId: this.schema.id,
+			filterProperties: ids,
+			onRequest: () => (this.readCalls += 1),
+		});
+		return pages.map((page) => existingRowFromPage(page, this.schema, keyProp.name, names));
 	}
 
 	/** Plan and (unless dry run) write. */
@@ -434,6 +493,9 @@ export class NotionRowSync {
 		const existing = await this.readExisting([...names]);
 		const plan = planSync(existing, desired, this.options);
 		const dryRun = this.options.dryRun === true;
+		if (plan.archiveRefused && !dryRun) {
+			throw new SyncError(plan.archiveRefused, { service: 'notion', operation: 'upsertRows', field: 'mirror', retryable: false });
+		}
 		if (this.options.failFast) {
 			const invalid = plan.rows.find((r) => r.action === 'failed');
 			if (invalid?.error) throw invalid.error;
@@ -445,7 +507,8 @@ export class NotionRowSync {
 			const base: RowResult = {
 				index: row.index,
 				key: row.key,
-				action: row.action,
+				// Dry runs keep these words; real writes replace create/update with what happened.
+				action: DRY_RUN_ACTION[row.action],
 				pageId: row.pageId,
 				url: row.url,
 				changed: row.changed,
@@ -481,7 +544,7 @@ export class NotionRowSync {
 			}
 		}
 		for (const row of plan.archive) {
-			const base: RowResult = { key: row.key ?? undefined, action: dryRun ? 'archive' : 'archived', pageId: row.id, url: row.url, changed: [] };
+			const base: RowResult = { key: row.key ?? undefined, action: dryRun ? 'wouldArchive' : 'archived', pageId: row.id, url: row.url, changed: [] };
 			if (dryRun) {
 				archived.push({ ...base, dryRun: true });
 				continue;
@@ -508,11 +571,11 @@ export class NotionRowSync {
 			archived,
 			stats: {
 				existing: existing.length,
-				created: count(dryRun ? 'create' : 'created'),
-				updated: count(dryRun ? 'update' : 'updated'),
+				created: count(dryRun ? 'wouldCreate' : 'created'),
+				updated: count(dryRun ? 'wouldUpdate' : 'updated'),
 				unchanged: count('unchanged'),
 				failed: count('failed') + archived.filter((a) => a.action === 'failed').length,
-				archived: archived.filter((a) => a.action === (dryRun ? 'archive' : 'archived')).length,
+				archived: archived.filter((a) => a.action === (dryRun ? 'wouldArchive' : 'archived')).length,
 				readCalls: this.readCalls,
 				writeCalls: this.writeCalls,
 				verifyCalls: this.verifyCalls,
@@ -520,6 +583,7 @@ export class NotionRowSync {
 			duplicateKeys: plan.duplicateKeys,
 			blankKeyRows: plan.blankKeyRows,
 			archiveSkipped: plan.archiveSkipped,
+			archiveRefused: plan.archiveRefused,
 			dryRun,
 		};
 	}
@@ -535,7 +599,7 @@ export class NotionRowSync {
 						? undefined
 						: Object.entries(input.fields).find(([f]) => findProperty(this.schema, f)?.name === keyProp.name)?.[1];
 			if (raw === undefined) return undefined;
-			const converted = toNotionValue(keyProp.type as WritableType, raw, { property: keyProp.name });
+			const converted = toNotionValue(keyProp.type as WritableType, raw, { property: keyProp.name, zone: this.options.timeZone });
 			return keyOfConverted({ type: keyProp.type as WritableType, ...converted }) ?? undefined;
 		} catch {
 			return undefined;
@@ -569,7 +633,7 @@ export class NotionRowSync {
 		for (let attempt = 1; ; attempt++) {
 			try {
 				this.writeCalls += 1;
-				const page = (await notionCall(
+				const raw = await notionCall(
 					'createPage',
 					() =>
 						this.transport.client.pages.create({
@@ -577,10 +641,22 @@ export class NotionRowSync {
 							properties: row.writes as never,
 						}),
 					{ itemIndex: row.index },
-				)) as { id: string; url?: string };
-				return { action: 'created', pageId: page.id, url: page.url, recovered: recovered || undefined };
+				);
+				const parsed = createdPageSchema.safeParse(raw);
+				if (!parsed.success) {
+					// Notion said yes but the answer is unreadable: the row exists, so adopt it by key below.
+					throw new ValidationError(`Notion createPage answered with an unreadable page for key '${String(row.key)}'; run again to check the row`, {
+						service: 'notion',
+						operation: 'createPage',
+						itemIndex: row.index,
+						code: UNREADABLE_CREATE,
+						retryable: true,
+					});
+				}
+				return { action: 'created', pageId: parsed.data.id, url: parsed.data.url, recovered: recovered || undefined };
 			} catch (error) {
-				if (!isAmbiguousFailure(error)) throw error;
+				const unreadable = isMspOpsError(error) && error.code === UNREADABLE_CREATE;
+				if (!unreadable && !isAmbiguousFailure(error)) throw error;
 				// The create may have been applied: look before sending it again (or before reporting it failed).
 				recovered = true;
 				const found = await this.findByKey(keyProp, row.key as string);
@@ -599,15 +675,18 @@ export class NotionRowSync {
 	private async findByKey(keyProp: PropertySchema, key: string): Promise<ExistingRow[]> {
 		this.verifyCalls += 1;
 		const names = Object.keys(this.schema.properties).filter((n) => isWritableType(this.schema.properties[n].type));
-		const response = await notionCall('queryDataSource', () =>
+		const raw = await notionCall('queryDataSource', () =>
 			this.transport.client.dataSources.query({
 				data_source_id: this.schema.id,
 				page_size: 10,
 				filter: keyFilter(keyProp, key) as never,
 			}),
 		);
-		return (response.results as unknown as PageLike[])
-			.filter((p) => (!p.object || p.object === 'page') && !p.in_trash && !p.archived)
+		const response = parseNotionResponse(queryResponseSchema, raw, 'queryDataSource');
+		return response.results
+			.filter((r) => r.object === 'page')
+			.map((r) => parseNotionResponse(pageSchema, r, 'queryDataSource'))
+			.filter((p) => p.in_trash !== true && p.archived !== true)
 			.map((p) => existingRowFromPage(p, this.schema, keyProp.name, names))
 			.filter((r) => r.key === key);
 	}

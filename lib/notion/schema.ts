@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_ZONE, isValidZone } from '../datetime';
 import { parseWith } from '../validation';
 
 /** zod schemas for the Notion Sync node's parameters (validated before any call is made). */
@@ -76,6 +77,14 @@ export const upsertParamsSchema = z.object({
 	mirror: z.boolean().default(false),
 	dryRun: z.boolean().default(false),
 	onDuplicate: z.enum(['fail', 'updateOldest']).default('fail'),
+	/** Percent (0-100) of the existing rows one mirror run may archive. */
+	maxArchiveShare: z.number().min(0).max(100).default(20),
+	allowMassArchive: z.boolean().default(false),
+	/** IANA zone for date-times without an offset. */
+	timeZone: z
+		.string()
+		.default(DEFAULT_ZONE)
+		.refine(isValidZone, { message: 'an IANA time zone such as Europe/Berlin or UTC' }),
 });
 export type UpsertParams = z.infer<typeof upsertParamsSchema>;
 

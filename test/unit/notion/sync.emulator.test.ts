@@ -125,7 +125,7 @@ describe('Ensure Database', () => {
 
 	it('dry run reports the plan and creates nothing', async () => {
 		const result = await ensureDatabase(transport(), { title: 'Dry', parentPageId: SANDBOX_PARENT_PAGE_ID, properties: SCHEMA, dryRun: true });
-		expect(result).toMatchObject({ action: 'create', dryRun: true });
+		expect(result).toMatchObject({ action: 'wouldCreate', dryRun: true });
 		expect(emulator.findDataSources('Dry')).toHaveLength(0);
 	});
 
@@ -205,7 +205,7 @@ describe('Upsert Rows', () => {
 		rows[1].fields.Score = 'ninety';
 		const result = await run(t, schema, rows);
 		expect(result.rows.map((r) => r.action)).toEqual(['created', 'failed', 'created']);
-		expect(result.rows[1].error?.message).toMatch(/Property 'Score' \(item 1\): expected a number for Notion type number, received "ninety"/);
+		expect(result.rows[1].error?.message).toMatch(/Property 'Score' \(item 1\): expected a decimal number for Notion type number, received "ninety"/);
 		expect(emulator.rows(dataSourceId)).toHaveLength(2);
 	});
 
@@ -246,7 +246,7 @@ describe('Upsert Rows', () => {
 		await run(t, schema, sites(3));
 		const before = emulator.getStats();
 		const plan = await run(t, schema, sites(4, (i) => (i === 0 ? { Score: 5 } : {})), { dryRun: true, mirror: true });
-		expect(plan.rows.map((r) => r.action)).toEqual(['update', 'unchanged', 'unchanged', 'create']);
+		expect(plan.rows.map((r) => r.action)).toEqual(['wouldUpdate', 'unchanged', 'unchanged', 'wouldCreate']);
 		expect(plan.rows[0].changes).toEqual({ Score: { from: 80, to: 5 } });
 		expect(plan.rows.every((r) => r.dryRun)).toBe(true);
 		expect(writesSince(before)).toBe(0);
@@ -256,14 +256,14 @@ describe('Upsert Rows', () => {
 	it('mirror mode moves rows whose key is not in the input to the trash', async () => {
 		const { t, schema, dataSourceId } = await setup();
 		await run(t, schema, sites(5));
-		const result = await run(t, schema, sites(3), { mirror: true });
+		const result = await run(t, schema, sites(3), { mirror: true, maxArchiveShare: 0.4 });
 		expect(result.archived.map((r) => [r.key, r.action])).toEqual([
 			['site-3', 'archived'],
 			['site-4', 'archived'],
 		]);
 		expect(emulator.rows(dataSourceId).map((r) => r.properties['Site ID'])).toEqual(['site-0', 'site-1', 'site-2']);
 		expect(emulator.rows(dataSourceId, true).filter((r) => r.in_trash)).toHaveLength(2);
-		const again = await run(t, schema, sites(3), { mirror: true });
+		const again = await run(t, schema, sites(3), { mirror: true, maxArchiveShare: 0.4 });
 		expect(again.archived).toEqual([]);
 	});
 
