@@ -1,21 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { ensureDatabase, parseDatabaseSchema } from '../../../../lib/notion';
+import { SITE_HEALTH_DATABASE_TITLE, siteHealthSchema } from '../../../../lib/health/dashboard';
 import { errorItemJson, toNodeError } from '../../../shared/n8nAdapter';
 import { getNotionTransport } from '../../transport';
 
 const show = { resource: ['database'], operation: ['ensure'] };
-
-export const DEFAULT_SITE_HEALTH_SCHEMA = [
-	{ name: 'Site', type: 'title' },
-	{ name: 'Site ID', type: 'rich_text' },
-	{ name: 'Customer', type: 'rich_text' },
-	{ name: 'Score', type: 'number' },
-	{ name: 'Status', type: 'select', options: ['healthy', 'warning', 'critical'] },
-	{ name: 'Devices', type: 'number' },
-	{ name: 'Devices Offline', type: 'number' },
-	{ name: 'Issues', type: 'multi_select' },
-	{ name: 'Checked At', type: 'date' },
-];
 
 export const description: INodeProperties[] = [
 	{
@@ -53,20 +42,42 @@ export const description: INodeProperties[] = [
 		displayName: 'Database Title',
 		name: 'title',
 		type: 'string',
-		default: 'MSP Site Health',
+		default: SITE_HEALTH_DATABASE_TITLE,
 		required: true,
 		description: 'Title of the database; an existing database with this exact title under the parent page is reused',
 		displayOptions: { show },
 	},
 	{
+		displayName: 'Schema',
+		name: 'schemaSource',
+		type: 'options',
+		noDataExpression: true,
+		// "custom" keeps workflows made before this parameter existed reading their own JSON.
+		default: 'custom',
+		description: 'Which properties the database must have',
+		displayOptions: { show },
+		options: [
+			{
+				name: 'Custom (JSON)',
+				value: 'custom',
+				description: 'The properties listed in Schema (JSON)',
+			},
+			{
+				name: 'Site Health Dashboard',
+				value: 'siteHealth',
+				description: "One column per Health Score output field (Site, Site ID, Status, Score, ...), matching the Health Score node's output",
+			},
+		],
+	},
+	{
 		displayName: 'Schema (JSON)',
 		name: 'schema',
 		type: 'json',
-		default: JSON.stringify(DEFAULT_SITE_HEALTH_SCHEMA, null, 2),
+		default: JSON.stringify(siteHealthSchema(), null, 2),
 		required: true,
 		description:
 			'List of properties: {"name", "type", "options"?}. Types are Notion property types: title (exactly one), rich_text, number, select, multi_select, status, date, checkbox, email, phone_number, relation (with relatedDataSourceId) and the link type. Missing properties and select options are added; nothing is removed or retyped.',
-		displayOptions: { show },
+		displayOptions: { show: { ...show, schemaSource: ['custom'] } },
 	},
 	{
 		displayName: 'Options',
@@ -99,7 +110,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const pairedItem = items.length ? { item: 0 } : undefined;
 	try {
 		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-		const properties = parseDatabaseSchema(this.getNodeParameter('schema', 0));
+		const source = this.getNodeParameter('schemaSource', 0, 'custom') as string;
+		const properties = parseDatabaseSchema(source === 'siteHealth' ? siteHealthSchema() : this.getNodeParameter('schema', 0));
 		const transport = await getNotionTransport(this);
 		const result = await ensureDatabase(transport, {
 			title: String(this.getNodeParameter('title', 0)),

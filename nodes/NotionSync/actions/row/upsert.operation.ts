@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NotionRowSync, upsertParamsSchema, type InputRow, type RowResult } from '../../../../lib/notion';
+import { ConfigError } from '../../../../lib/errors';
 import { parseWith } from '../../../../lib/validation';
+import { isToolExecution } from '../../../shared/tool';
 import { errorItemJson, toNodeError } from '../../../shared/n8nAdapter';
 import { getNotionTransport } from '../../transport';
 import { databaseLocator, dataSourceFromParameters, dataSourceLocator } from '../common';
@@ -69,6 +71,13 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 		options: [
 			{
+				displayName: 'Allow Archiving Above the Limit',
+				name: 'allowMassArchive',
+				type: 'boolean',
+				default: false,
+				description: 'Whether mirror mode may archive more than "Max Share of Rows to Archive" in one run. Turn on only for an input you know is complete.',
+			},
+			{
 				displayName: 'Archive Rows Not in Input (Mirror)',
 				name: 'mirror',
 				type: 'boolean',
@@ -89,6 +98,14 @@ export const description: INodeProperties[] = [
 				default: '',
 				placeholder: 'internalNote, raw',
 				description: 'Comma-separated item fields never mapped by name',
+			},
+			{
+				displayName: 'Max Share of Rows to Archive (%)',
+				name: 'maxArchiveShare',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 100 },
+				default: 20,
+				description: 'Mirror mode refuses a run (and writes nothing) that would archive more than this share of the existing rows, so a partial upstream result cannot empty the dashboard',
 			},
 			{
 				displayName: 'On Duplicate Keys',
@@ -138,9 +155,20 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				mirror: options.mirror ?? false,
 				dryRun: options.dryRun ?? false,
 				onDuplicate: options.onDuplicate ?? 'fail',
+				maxArchiveShare: options.maxArchiveShare ?? 20,
+				allowMassArchive: options.allowMassArchive ?? false,
+				timeZone: this.getTimezone(),
 			},
 			{ what: 'Upsert Rows parameters', service: 'notion', operation: 'upsertRows' },
 		);
+		if (params.mirror && isToolExecution(this)) {
+			// An agent decides the input of a tool call; it must not be able to empty a database by leaving rows out.
+			throw new ConfigError('Mirror mode (archive rows not in the input) is not available when an AI agent uses Notion Sync as a tool; turn it off', {
+				service: 'notion',
+				operation: 'upsertRows',
+				field: 'options.mirror',
+			});
+		}
 		const inputs: InputRow[] = items.map((item, i) => {
 			const mapping = this.getNodeParameter('mapping.values', i, []) as Array<{ property: string; value: unknown }>;
 			const explicit: Record<string, unknown> = {};
@@ -149,10 +177,14 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		});
 		const transport = await getNotionTransport(this);
 		const schema = await dataSourceFromParameters(this, transport, 0);
-		const sync = new NotionRowSync(transport, schema, { ...params, failFast: !continueOnFail });
+		const sync = new NotionRowSync(transport, schema, { ...params, maxArchiveShare: params.maxArchiveShare / 100, failFast: !continueOnFail });
 		const result = await sync.run(inputs);
 		const out: INodeExecutionData[] = result.rows.map((row) => ({ json: resultJson(row), pairedItem: { item: row.index ?? 0 } }));
-		for (const row of result.archived) out.push({ json: resultJson(row), pairedItem: { item: 0 } });
+		for (const row of result.archived) {
+			const json = resultJson(row);
+			if (result.archiveRefused) json.archiveRefused = result.archiveRefused;
+			out.push({ json, pairedItem: { item: 0 } });
+		}
 		return out;
 	} catch (error) {
 		if (continueOnFail) {

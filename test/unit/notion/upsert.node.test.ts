@@ -1,0 +1,135 @@
+import type { INodeExecutionData } from 'n8n-workflow';
+import { SITE_HEALTH_COLUMNS, SITE_HEALTH_KEY, siteHealthSchema } from '../../../lib/health/dashboard';
+import { resetRateLimiters } from '../../../lib/http';
+import { findProperty, type DataSourceSchema } from '../../../lib/notion';
+import { NotionSync } from '../../../nodes/NotionSync/NotionSync.node';
+import { SANDBOX_CREDENTIALS } from '../../sandbox/credentials';
+import { NotionEmulator, SANDBOX_PARENT_PAGE_ID } from '../../sandbox/notion';
+import { fakeExecute, rl, type FakeExecuteOptions } from '../unifi/fakeExecute';
+import dailyHealthSync from '../../../workflows/daily-health-sync.json';
+
+jest.setTimeout(60_000);
+
+let emulator: NotionEmulator;
+beforeAll(async () => {
+	emulator = new NotionEmulator({ rateLimits: { default: null }, timestampPrecisionMs: 1 });
+	await emulator.start();
+});
+afterAll(async () => {
+	await emulator.stop();
+});
+beforeEach(() => {
+	emulator.reset();
+	resetRateLimiters();
+});
+
+const node = new NotionSync();
+const credentials = () => ({ mspNotionApi: { token: SANDBOX_CREDENTIALS.notionToken, baseUrl: emulator.url, requestsPerSecond: 1000, burst: 1000 } });
+
+async function execute(options: Omit<FakeExecuteOptions, 'credentials'> & { json?: Array<Record<string, unknown>>; zone?: string }): Promise<INodeExecutionData[]> {
+	const { ctx } = fakeExecute({ ...options, credentials: credentials(), items: options.json?.length ?? options.items });
+	const extra = ctx as unknown as { getTimezone: () => string; getInputData: () => INodeExecutionData[] };
+	extra.getTimezone = () => options.zone ?? 'UTC';
+	if (options.json) {
+		const items = options.json.map((json) => ({ json }));
+		extra.getInputData = () => items as INodeExecutionData[];
+	}
+	const out = (await node.execute.call(ctx)) as INodeExecutionData[][];
+	return out[0];
+}
+
+async function ensureSiteHealth(): Promise<{ databaseId: string; dataSourceId: string }> {
+	const [out] = await execute({
+		params: { resource: 'database', operation: 'ensure', parentPage: rl(SANDBOX_PARENT_PAGE_ID, 'id'), title: 'MSP Site Health', schemaSource: 'siteHealth', options: {} },
+	});
+	return { databaseId: String(out.json.databaseId), dataSourceId: String(out.json.dataSourceId) };
+}
+
+const healthItem = (i: number) => ({
+	kind: 'healthScore.site',
+	siteId: `site-${i}`,
+	site: `Site ${i}`,
+	organizationId: i,
+	organization: `Org ${i}`,
+	matchedBy: 'name',
+	score: 90,
+	status: 'Healthy',
+	confidence: 1,
+	summary: 'All checks passed',
+	devicesTotal: 4,
+	devicesOffline: 0,
+	wifiClients: 10,
+	weakWifiClients: 1,
+	endpoints: 3,
+});
+
+describe('Site Health dashboard: one definition for Ensure Database, Health Score output and the workflow', () => {
+	it('every Health Score output field has its column, mapped by name, with every status as an option', () => {
+		const schema: DataSourceSchema = {
+			id: 'ds',
+			title: 'MSP Site Health',
+			properties: Object.fromEntries(siteHealthSchema().map((p) => [p.name, { id: p.name, name: p.name, type: p.type, options: p.options }])),
+		};
+		for (const column of SITE_HEALTH_COLUMNS) expect(findProperty(schema, column.field)?.name).toBe(column.name);
+		expect(schema.properties.Status.options).toEqual(['Healthy', 'Warning', 'Critical', 'Unknown']);
+	});
+
+	it('the bundled workflow uses the preset and keys on its key column', () => {
+		const nodes = (dailyHealthSync as { nodes: Array<{ name: string; parameters: Record<string, unknown> }> }).nodes;
+		expect(nodes.find((n) => n.name === 'Ensure Database')?.parameters).toMatchObject({ schemaSource: 'siteHealth' });
+		expect(nodes.find((n) => n.name === 'Ensure Database')?.parameters.schema).toBeUndefined();
+		expect(nodes.find((n) => n.name === 'Upsert Site Health')?.parameters.keyProperty).toBe(SITE_HEALTH_KEY);
+	});
+
+	it('Health Score items land in the preset database with every column filled, then stay unchanged', async () => {
+		const db = await ensureSiteHealth();
+		const params = { resource: 'row', operation: 'upsert', database: rl(db.databaseId, 'id'), dataSource: rl(db.dataSourceId, 'id'), keyProperty: SITE_HEALTH_KEY, autoMap: true, options: {} };
+		const first = await execute({ params, json: [healthItem(1), healthItem(2)] });
+		expect(first.map((o) => o.json.action)).toEqual(['created', 'created']);
+		const row = emulator.rows(db.dataSourceId)[0].properties;
+		for (const column of SITE_HEALTH_COLUMNS) expect(row[column.name]).not.toBeNull();
+		expect(row.Status).toBe('Healthy');
+		const again = await execute({ params, json: [healthItem(1), healthItem(2)] });
+		expect(again.map((o) => o.json.action)).toEqual(['unchanged', 'unchanged']);
+	});
+
+	it('an old workflow without the Schema choice still reads its own JSON', async () => {
+		const [out] = await execute({
+			params: {
+				resource: 'database',
+				operation: 'ensure',
+				parentPage: rl(SANDBOX_PARENT_PAGE_ID, 'id'),
+				title: 'Custom',
+				schema: JSON.stringify([{ name: 'Name', type: 'title' }, { name: 'Key', type: 'rich_text' }]),
+				options: {},
+			},
+		});
+		expect(out.json.action).toBe('created');
+		expect(emulator.findDataSources('Custom')).toHaveLength(1);
+	});
+});
+
+describe('Notion Sync upsert node', () => {
+	it('refuses mirror mode when an AI agent runs the node as a tool, and writes nothing', async () => {
+		const db = await ensureSiteHealth();
+		const params = { resource: 'row', operation: 'upsert', database: rl(db.databaseId, 'id'), dataSource: rl(db.dataSourceId, 'id'), keyProperty: SITE_HEALTH_KEY, autoMap: true };
+		await execute({ params: { ...params, options: {} }, json: [healthItem(1), healthItem(2), healthItem(3)] });
+		const error = await execute({ params: { ...params, options: { mirror: true } }, json: [healthItem(1)], nodeType: 'n8n-nodes-msp-ops.notionSyncTool' }).catch((e: unknown) => e);
+		expect(String((error as Error).message)).toMatch(/Mirror mode .* is not available when an AI agent uses Notion Sync as a tool/);
+		expect(emulator.rows(db.dataSourceId)).toHaveLength(3);
+		// The same settings outside a tool call archive (with the share raised for this small table).
+		const out = await execute({ params: { ...params, options: { mirror: true, maxArchiveShare: 100 } }, json: [healthItem(1)] });
+		expect(out.map((o) => o.json.action)).toEqual(['unchanged', 'archived', 'archived']);
+	});
+
+	it('reads date-times without an offset in the workflow time zone', async () => {
+		const t = emulator.seedDatabase({ title: 'Checks', properties: { Name: { title: {} }, Key: { rich_text: {} }, 'Checked At': { date: {} } }, parentPageId: SANDBOX_PARENT_PAGE_ID });
+		const params = { resource: 'row', operation: 'upsert', database: rl(t.databaseId, 'id'), dataSource: rl(t.dataSourceId, 'id'), keyProperty: 'Key', autoMap: true, options: {} };
+		await execute({ params, json: [{ Name: 'a', Key: 'a', 'Checked At': '2026-11-22T06:00' }], zone: 'America/New_York' });
+		expect(emulator.rows(t.dataSourceId)[0].properties['Checked At']).toBe('2026-11-22T06:00:00-05:00');
+		const again = await execute({ params, json: [{ Name: 'a', Key: 'a', 'Checked At': '2026-11-22T06:00' }], zone: 'America/New_York' });
+		expect(again[0].json.action).toBe('unchanged');
+		const moved = await execute({ params, json: [{ Name: 'a', Key: 'a', 'Checked At': '2026-11-22T06:00' }], zone: 'UTC' });
+		expect(moved[0].json.action).toBe('updated');
+	});
+});
