@@ -80,4 +80,30 @@ describe('package.json n8n section', () => {
 		for (const wf of workflows) expect(files).toContain(`dist/workflows/${wf}`);
 		expect(files.some((f) => f.startsWith('dist/test/') || f.includes('.test.'))).toBe(false);
 	});
+
+	it('names no file it does not ship and no placeholder owner, and depends at run time on exactly what dist/ requires', () => {
+		if (pkg.main !== undefined) expect(fs.existsSync(path.join(root, pkg.main))).toBe(true);
+		const placeholders = /example\.(com|org)|msp-ops\/n8n-nodes-msp-ops|your-?name|nathan@n8n\.io/i;
+		expect(JSON.stringify([pkg.author, pkg.homepage, pkg.repository ?? null])).not.toMatch(placeholders);
+		// The codex files' documentation links end up in the n8n editor.
+		for (const codex of fs.readdirSync(path.join(root, 'nodes'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.node.json'))) {
+			expect(fs.readFileSync(path.join(root, 'nodes', codex), 'utf8')).not.toMatch(placeholders);
+		}
+		const required = new Set<string>();
+		const walk = (dir: string): void => {
+			for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+				const p = path.join(dir, entry.name);
+				if (entry.isDirectory()) walk(p);
+				else if (entry.name.endsWith('.js')) {
+					for (const m of fs.readFileSync(p, 'utf8').matchAll(/require\("([^".][^"]*)"\)/g)) {
+						const name = m[1].startsWith('@') ? m[1].split('/').slice(0, 2).join('/') : m[1].split('/')[0];
+						if (!name.startsWith('node:')) required.add(name);
+					}
+				}
+			}
+		};
+		walk(path.join(root, 'dist'));
+		required.delete('n8n-workflow');
+		expect([...required].sort()).toEqual(Object.keys(pkg.dependencies).sort());
+	});
 });
