@@ -46,7 +46,29 @@ describe('UnifiNetworkEmulator', () => {
 		expect(res.body.data).toHaveLength(98);
 		const byDesc = new Map(res.body.data.map((s: any) => [s.desc, s]));
 		for (const site of world.sites) expect(byDesc.get(site.customerName)).toMatchObject({ name: site.unifi.localSiteName, _id: site.unifi.siteId });
-		expect((await call('/api/self/sites')).body.data).toHaveLength(98);
+	});
+
+	const legacyPaths = (site: string) => ['/api/self/sites', `/api/s/${site}/stat/sta`, `/api/s/${site}/stat/device`, `/api/s/${site}/rest/networkconf`, `/api/s/${site}/rest/wlanconf`];
+	const loginRequired = { meta: { rc: 'error', msg: 'api.err.LoginRequired' }, data: [] };
+
+	it('never takes an API key on the classic controller paths (no /proxy/network prefix): classic controllers have no API keys', async () => {
+		await start();
+		const site = world.sites[0].unifi.localSiteName;
+		for (const path of legacyPaths(site)) {
+			const res = await call(path);
+			expect([path, res.status, res.body]).toEqual([path, 401, loginRequired]);
+			expect((await call(`/proxy/network${path}`)).status).toBe(200);
+		}
+	});
+
+	it('takes the API key on the prefixed legacy paths unless apiKeyOnLegacyApi is off; the Integration API always takes it', async () => {
+		await start({ apiKeyOnLegacyApi: false });
+		const site = world.sites[0].unifi.localSiteName;
+		for (const path of legacyPaths(site)) {
+			const res = await call(`/proxy/network${path}`);
+			expect([path, res.status, res.body]).toEqual([path, 401, loginRequired]);
+		}
+		expect((await call('/proxy/network/integration/v1/sites')).status).toBe(200);
 	});
 
 	it('serves WiFi clients with negative dBm signal, vlan, essid, ap_mac, satisfaction', async () => {

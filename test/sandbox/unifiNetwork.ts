@@ -11,7 +11,8 @@ import type { World, WorldSite } from './world';
  * node maps local sites to Site Manager sites), `_id` = the cloud `siteId` (Site Manager reports the Network
  * application's site id; believed but [UNVERIFIED], so nodes should map by `desc` first).
  *
- * Routes (UniFi OS paths under `/proxy/network`; the classic controller paths without the prefix also work):
+ * Routes (UniFi OS paths under `/proxy/network`; the classic controller paths without the prefix exist but never
+ * take an API key, see Auth):
  * - GET /proxy/network/api/self/sites                      sites `{meta:{rc:"ok"}, data:[{_id, name, desc, role}]}`
  * - GET /proxy/network/api/s/:site/stat/sta                connected clients (WiFi: signal dBm, rssi, noise, essid, ap_mac, vlan, satisfaction)
  * - GET /proxy/network/api/s/:site/stat/device             devices
@@ -19,13 +20,24 @@ import type { World, WorldSite } from './world';
  * - GET /proxy/network/api/s/:site/rest/wlanconf           WLANs
  * - GET /proxy/network/integration/v1/sites?offset&limit   official Integration API `{offset, limit, count, totalCount, data:[{id, internalReference, name}]}`
  * Auth: header `X-API-Key`. Missing/wrong -> 401 `{meta:{rc:"error", msg:"api.err.LoginRequired"}, data:[]}`
- * (Integration API: `{statusCode:401, statusName:"UNAUTHORIZED", message, ...}` [UNVERIFIED]). Unknown site -> 400
+ * (Integration API: `{statusCode:401, statusName:"UNAUTHORIZED", message, ...}` [UNVERIFIED]). What the public sources
+ * say (docs/unifi-network-api.md): the Integration API takes the key; classic self-hosted controllers have no API
+ * keys (cookie login at /api/login), so an unprefixed legacy path answers 401 LoginRequired even to a valid key;
+ * whether a UniFi OS console takes the key on its prefixed legacy paths is disputed, so that is the
+ * `apiKeyOnLegacyApi` option, on by default as maintained clients rely on it. Cookie login is not emulated. Unknown site -> 400
  * `api.err.NoSiteContext`. The legacy API does not paginate. No rate limit by default (bucket "default" configurable).
  */
 
 export interface UnifiNetworkOptions extends EmulatorOptions {
 	/** Accepted API key (default SANDBOX_CREDENTIALS.unifiNetworkApiKey). */
 	apiKey?: string;
+	/**
+	 * Whether the API key is taken on the legacy paths under `/proxy/network/api/...` (default true). Disputed in
+	 * public sources (docs/unifi-network-api.md): maintained clients send the key there, the official docs only
+	 * show it on the Integration API. Off answers those paths 401 api.err.LoginRequired, as a console that takes
+	 * keys only on the Integration API would.
+	 */
+	apiKeyOnLegacyApi?: boolean;
 	/** Integration API default and max `limit` (default 25 / 200) [UNVERIFIED]. */
 	defaultLimit?: number;
 	maxLimit?: number;
@@ -72,9 +84,16 @@ export class UnifiNetworkEmulator extends Emulator {
 		return req.path.includes('/integration/');
 	}
 
+	/** Whether a request with a valid API key may pass: always on the Integration API, see the class comment otherwise. */
+	private keyAccepted(req: SandboxRequest): boolean {
+		if (this.isIntegration(req)) return true;
+		if (!req.path.startsWith('/proxy/network/')) return false;
+		return this.opts.apiKeyOnLegacyApi !== false;
+	}
+
 	protected authenticate(req: SandboxRequest): SandboxResponse | undefined {
 		const key = headerValue(req, 'x-api-key');
-		if (key && key === (this.opts.apiKey ?? SANDBOX_CREDENTIALS.unifiNetworkApiKey)) {
+		if (key && key === (this.opts.apiKey ?? SANDBOX_CREDENTIALS.unifiNetworkApiKey) && this.keyAccepted(req)) {
 			req.principal = key;
 			return undefined;
 		}

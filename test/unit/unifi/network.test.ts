@@ -47,10 +47,12 @@ describe('UniFi Network (local console) client against the emulator', () => {
 		expect(vlans.every((v) => v.kind === 'unifi.network' && typeof v.vlan === 'number')).toBe(true);
 	});
 
-	it('works without the /proxy/network prefix (classic controller paths)', async () => {
-		const sites = await client({ pathPrefix: '' }).listSites();
-		expect(sites).toHaveLength(98);
+	it('without the /proxy/network prefix (classic controller paths) the API key is refused, as classic controllers have no API keys', async () => {
+		const error = await client({ pathPrefix: '' }).listSites().catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(AuthenticationError);
+		expect((error as Error).message).toMatch(/returned 401: api\.err\.LoginRequired/);
 		expect(sandbox.unifiNetwork!.count('GET /api/self/sites')).toBe(1);
+		expect(sandbox.unifiNetwork!.count('GET /proxy/network/api/self/sites')).toBe(0);
 	});
 
 	it('explains an unknown site', async () => {
