@@ -9,9 +9,12 @@ import { createHash } from 'node:crypto';
  *
  * The configured rate is a ceiling, not a promise: when the service answers 429 while we pace at that rate, its
  * real limit for this credential is lower (another process shares the integration, or the documented figure is
- * optimistic). The bucket then halves its rate (multiplicative decrease) and, after a stretch of successful calls,
- * raises it again in small steps (additive increase), never above the configured rate. Without this, every call
- * would pay a 429 plus a full Retry-After wait.
+ * optimistic). Without adapting, every call would then pay a 429 plus a full Retry-After wait. So the bucket paces
+ * AIMD-style, for every client on the credential:
+ * - a 429 cuts the rate (by half when it came right after the last change, by about 1/n after n successes);
+ * - after a stretch of successes the rate goes up one step, never above the configured rate;
+ * - a raise that draws a 429 falls back to the rate that held, and the next raise comes later and is smaller, so
+ *   the rate settles just under the service's real limit instead of hitting it again and again.
  */
 
 export interface RateLimitSpec {
@@ -23,10 +26,14 @@ export interface RateLimitSpec {
 
 /** How the rate adapts to 429 answers. */
 export interface AdaptivePacing {
-	/** Factor applied to the current rate on a 429 (0 < decrease < 1). */
+	/** Strongest cut on a 429: the rate is multiplied by at least this (0 < decrease < 1). */
 	decrease: number;
-	/** Successful calls at the current rate before it is raised one step. */
+	/** Mildest cut on a 429, after a long run of successes at the current rate (decrease <= gentlest < 1). */
+	gentlest: number;
+	/** Successful calls at the current rate before it is raised one step (doubles after each failed raise). */
 	recoverAfter: number;
+	/** Cap for the doubling of `recoverAfter`. */
+	maxRecoverAfter: number;
 	/** One recovery step, as a share of the configured rate. */
 	recoverStep: number;
 	/** Lowest rate, as a share of the configured rate (Retry-After waits still apply below it). */
@@ -35,7 +42,9 @@ export interface AdaptivePacing {
 
 export const DEFAULT_ADAPTIVE_PACING: AdaptivePacing = Object.freeze({
 	decrease: 0.5,
+	gentlest: 0.9,
 	recoverAfter: 20,
+	maxRecoverAfter: 320,
 	recoverStep: 0.1,
 	floor: 0.05,
 });
@@ -65,7 +74,14 @@ export class TokenBucket {
 	private cutThrough = 0;
 	/** Calls let through up to this ticket were paced at an earlier rate: their successes say nothing about this one. */
 	private changedThrough = 0;
+	/** Successes at the current rate (calls let through after the last change). */
 	private streak = 0;
+	/** Successes needed before the next raise; doubles when a raise is answered with 429. */
+	private recoverAfter: number;
+	/** Size of the next raise (per second); halves when a raise is answered with 429, to close in on the limit. */
+	private step: number;
+	/** The rate before the last raise, while no 429 has come since: it held for a whole stretch of calls. */
+	private heldRate: number | undefined;
 	private readonly pacing: AdaptivePacing;
 	/** Total time callers spent waiting for a token, in ms (for metrics and benchmarks). */
 	waitedMs = 0;
@@ -82,6 +98,8 @@ export class TokenBucket {
 		this.pacing = { ...DEFAULT_ADAPTIVE_PACING, ...pacing };
 		this.maxRate = spec.requestsPerSecond;
 		this.rate = this.maxRate;
+		this.recoverAfter = this.pacing.recoverAfter;
+		this.step = this.maxRate * this.pacing.recoverStep;
 		this.maxCapacity = Math.max(1, spec.burst ?? 1);
 		this.tokens = this.maxCapacity;
 		this.last = this.now();
@@ -119,6 +137,8 @@ export class TokenBucket {
 		this.maxRate = spec.requestsPerSecond;
 		this.maxCapacity = burst;
 		this.rate = unthrottled ? this.maxRate : Math.min(this.rate, this.maxRate);
+		this.step = this.maxRate * this.pacing.recoverStep;
+		this.heldRate = undefined;
 		this.tokens = Math.min(this.tokens, this.capacity);
 	}
 
@@ -166,11 +186,24 @@ export class TokenBucket {
 	/**
 	 * The service answered the call let through with `ticket` with 429. Calls sent before the last cut do not cut
 	 * again: when several calls in flight hit the limit together, that is one overshoot, not several.
+	 *
+	 * How far to cut follows from how long the current rate held: a 429 right after a change means the rate is far
+	 * above the service's limit (halve it); one after n successes means it is only a little above (about 1/n), since
+	 * the service's burst allowance drained slowly.
 	 */
 	rateLimited(ticket: number): void {
 		if (ticket <= this.cutThrough) return;
 		this.refill();
-		this.rate = Math.max(this.maxRate * this.pacing.floor, this.rate * this.pacing.decrease);
+		const factor = Math.min(this.pacing.gentlest, Math.max(this.pacing.decrease, 1 - 1 / Math.max(1, this.streak)));
+		let rate = this.rate * factor;
+		if (this.heldRate !== undefined) {
+			// A raise went too far: go back to the rate that held; raise later, and by less.
+			rate = Math.max(rate, this.heldRate);
+			this.recoverAfter = Math.min(this.pacing.maxRecoverAfter, this.recoverAfter * 2);
+			this.step = Math.max(this.step / 2, (this.maxRate * this.pacing.recoverStep) / 16);
+			this.heldRate = undefined;
+		}
+		this.rate = Math.max(this.maxRate * this.pacing.floor, rate);
 		this.tokens = Math.min(this.tokens, this.capacity);
 		this.cutThrough = this.issued;
 		this.changedThrough = this.issued;
@@ -180,11 +213,19 @@ export class TokenBucket {
 
 	/** The call let through with `ticket` succeeded; enough of them in a row at the current rate raise it one step. */
 	succeeded(ticket: number): void {
-		if (this.rate >= this.maxRate || ticket <= this.changedThrough) return;
+		if (ticket <= this.changedThrough) return;
 		this.streak += 1;
-		if (this.streak < this.pacing.recoverAfter) return;
+		if (this.rate >= this.maxRate) {
+			// Back at the configured rate: the next overshoot starts the careful recovery afresh.
+			this.recoverAfter = this.pacing.recoverAfter;
+			this.step = this.maxRate * this.pacing.recoverStep;
+			this.heldRate = undefined;
+			return;
+		}
+		if (this.streak < this.recoverAfter) return;
 		this.refill();
-		this.rate = Math.min(this.maxRate, this.rate + this.maxRate * this.pacing.recoverStep);
+		this.heldRate = this.rate;
+		this.rate = Math.min(this.maxRate, this.rate + this.step);
 		this.changedThrough = this.issued;
 		this.streak = 0;
 	}
