@@ -103,7 +103,7 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
 			const callsBefore = emulator.count();
 			const writesBefore = writes();
 			const r429Before = count429();
-			const metricsBefore = metrics.calls.length;
+			const metricsBefore = metrics.recorded;
 			const started = performance.now();
 			const schema = await resolveDataSource(transport, { dataSourceId: db.dataSourceId });
 			const sync = new NotionRowSync(transport, schema, { keyProperty: 'Site ID' });
@@ -114,7 +114,7 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
 				result,
 				wallSeconds,
 				calls,
-				metricsCalls: metrics.calls.length - metricsBefore,
+				metricsCalls: metrics.recorded - metricsBefore,
 				writes: writes() - writesBefore,
 				rateLimited429: count429() - r429Before,
 			};

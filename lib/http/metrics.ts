@@ -1,6 +1,10 @@
 /**
  * Per-call metrics. Every HTTP call made through lib/http is recorded once, after its last attempt, so a run
  * can report how many calls each service cost, how long they took and how many retries they needed.
+ *
+ * A production n8n process runs for months and every node records into `globalMetrics` unless given its own
+ * recorder, so memory must not grow with the number of calls: totals are running sums, and only a fixed window of
+ * the most recent calls is kept as records.
  */
 
 export interface CallMetric {
@@ -19,45 +23,119 @@ export interface CallMetric {
 	throttledMs: number;
 }
 
+export interface OperationSummary {
+	calls: number;
+	failed: number;
+	retries: number;
+	totalMs: number;
+}
+
 export interface MetricsSummary {
 	calls: number;
 	failed: number;
 	retries: number;
 	rateLimited: number;
 	totalMs: number;
-	byOperation: Record<string, { calls: number; failed: number; retries: number; totalMs: number }>;
+	byOperation: Record<string, OperationSummary>;
 }
 
+export interface MetricsOptions {
+	/** How many of the most recent calls `calls` keeps (default 1,000). */
+	window?: number;
+	/** How many distinct service:operation keys get their own totals; later ones are summed under `service:other`. */
+	maxOperations?: number;
+}
+
+export const DEFAULT_METRICS_WINDOW = 1_000;
+const DEFAULT_MAX_OPERATIONS = 500;
+
 export class MetricsRecorder {
-	readonly calls: CallMetric[] = [];
+	readonly window: number;
+	private readonly maxOperations: number;
+	private ring: CallMetric[] = [];
+	/** Where the next record goes once the ring is full (the oldest record). */
+	private next = 0;
+	private totals = { calls: 0, failed: 0, retries: 0, rateLimited: 0, totalMs: 0 };
+	private operations = new Map<string, OperationSummary>();
+
+	constructor(options: MetricsOptions = {}) {
+		this.window = Math.max(1, Math.floor(options.window ?? DEFAULT_METRICS_WINDOW));
+		this.maxOperations = Math.max(1, Math.floor(options.maxOperations ?? DEFAULT_MAX_OPERATIONS));
+	}
+
+	/** Calls recorded since creation or the last reset (all of them, not just the window). */
+	get recorded(): number {
+		return this.totals.calls;
+	}
+
+	/** The most recent calls, oldest first (at most `window`). */
+	get calls(): CallMetric[] {
+		if (this.ring.length < this.window) return this.ring.slice();
+		return [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
+	}
 
 	record(metric: CallMetric): void {
-		this.calls.push(metric);
+		if (this.ring.length < this.window) {
+			this.ring.push(metric);
+		} else {
+			this.ring[this.next] = metric;
+			this.next = (this.next + 1) % this.window;
+		}
+		const t = this.totals;
+		t.calls += 1;
+		t.failed += metric.ok ? 0 : 1;
+		t.retries += metric.retries;
+		t.rateLimited += metric.rateLimited;
+		t.totalMs += metric.durationMs;
+		let key = `${metric.service}:${metric.operation}`;
+		if (!this.operations.has(key) && this.operations.size >= this.maxOperations) key = `${metric.service}:other`;
+		let op = this.operations.get(key);
+		if (!op) {
+			op = { calls: 0, failed: 0, retries: 0, totalMs: 0 };
+			this.operations.set(key, op);
+		}
+		op.calls += 1;
+		op.failed += metric.ok ? 0 : 1;
+		op.retries += metric.retries;
+		op.totalMs += metric.durationMs;
 	}
 
 	reset(): void {
-		this.calls.length = 0;
+		this.ring = [];
+		this.next = 0;
+		this.totals = { calls: 0, failed: 0, retries: 0, rateLimited: 0, totalMs: 0 };
+		this.operations.clear();
 	}
 
+	/**
+	 * Totals since creation or the last reset. With a filter, only the calls still in the window are summed (the
+	 * running totals cannot be filtered after the fact).
+	 */
 	summary(filter?: (m: CallMetric) => boolean): MetricsSummary {
-		const calls = filter ? this.calls.filter(filter) : this.calls;
-		const out: MetricsSummary = { calls: 0, failed: 0, retries: 0, rateLimited: 0, totalMs: 0, byOperation: {} };
-		for (const m of calls) {
-			out.calls += 1;
-			out.failed += m.ok ? 0 : 1;
-			out.retries += m.retries;
-			out.rateLimited += m.rateLimited;
-			out.totalMs += m.durationMs;
-			const key = `${m.service}:${m.operation}`;
-			const op = (out.byOperation[key] ??= { calls: 0, failed: 0, retries: 0, totalMs: 0 });
-			op.calls += 1;
-			op.failed += m.ok ? 0 : 1;
-			op.retries += m.retries;
-			op.totalMs += m.durationMs;
-		}
-		out.totalMs = Math.round(out.totalMs);
-		return out;
+		if (filter) return summarize(this.calls.filter(filter));
+		const byOperation: Record<string, OperationSummary> = {};
+		for (const [key, op] of this.operations) byOperation[key] = { ...op };
+		return { ...this.totals, totalMs: Math.round(this.totals.totalMs), byOperation };
 	}
+}
+
+function summarize(calls: CallMetric[]): MetricsSummary {
+	const out: MetricsSummary = { calls: 0, failed: 0, retries: 0, rateLimited: 0, totalMs: 0, byOperation: {} };
+	for (const m of calls) {
+		out.calls += 1;
+		out.failed += m.ok ? 0 : 1;
+		out.retries += m.retries;
+		out.rateLimited += m.rateLimited;
+		out.totalMs += m.durationMs;
+		const key = `${m.service}:${m.operation}`;
+		const op = (out.byOperation[key] ??= { calls: 0, failed: 0, retries: 0, totalMs: 0 });
+		op.calls += 1;
+		op.failed += m.ok ? 0 : 1;
+		op.retries += m.retries;
+		op.totalMs += m.durationMs;
+	}
+	out.totalMs = Math.round(out.totalMs);
+	return out;
 }
 
 /** Process-wide recorder; nodes and benchmarks may pass their own to scope a run. */

@@ -7,19 +7,54 @@
 
 const MASK = '[REDACTED]';
 const MIN_SECRET_LENGTH = 4;
+/**
+ * How many registered secrets are remembered. A long-running n8n process registers every OAuth access token it is
+ * issued (NinjaOne: one per credential per hour), so the set must not grow for months; the least recently
+ * registered secrets are forgotten first. Long-expired tokens are rarely in a message, and the patterns below
+ * still catch bearer tokens and key=value pairs.
+ */
+export const MAX_REGISTERED_SECRETS = 256;
 
-const registered = new Set<string>();
+interface Secret {
+	value: string;
+	/** URL-encoded form when it differs (secrets in query strings). */
+	encoded?: string;
+}
+
+function toSecret(value: string): Secret {
+	const encoded = encodeURIComponent(value);
+	return encoded === value ? { value } : { value, encoded };
+}
+
+/** Registered secrets, least recently registered first (Map keeps insertion order). */
+const registered = new Map<string, Secret>();
+/** `registered` longest first, rebuilt only when the set changes (not for every message). */
+let longestFirst: Secret[] | undefined;
+
+const byLengthDesc = (a: Secret, b: Secret) => b.value.length - a.value.length;
 
 /** Remember a secret value so it is masked wherever it appears later. Short values are ignored (too many false hits). */
 export function registerSecret(value: string | undefined | null): void {
 	if (typeof value !== 'string') return;
 	const trimmed = value.trim();
-	if (trimmed.length >= MIN_SECRET_LENGTH) registered.add(trimmed);
+	if (trimmed.length < MIN_SECRET_LENGTH) return;
+	const known = registered.get(trimmed);
+	registered.delete(trimmed);
+	registered.set(trimmed, known ?? toSecret(trimmed));
+	if (known) return;
+	longestFirst = undefined;
+	while (registered.size > MAX_REGISTERED_SECRETS) registered.delete(registered.keys().next().value as string);
+}
+
+/** How many secrets are registered (for tests and diagnostics). */
+export function registeredSecretCount(): number {
+	return registered.size;
 }
 
 /** For tests only. */
 export function clearRegisteredSecrets(): void {
 	registered.clear();
+	longestFirst = undefined;
 }
 
 const PATTERNS: Array<[RegExp, string]> = [
@@ -29,15 +64,24 @@ const PATTERNS: Array<[RegExp, string]> = [
 	[/\b(secret_|ntn_|pat-(?:na|eu)1-)[A-Za-z0-9-]{8,}/g, MASK],
 ];
 
+function secretsFor(extraSecrets: Iterable<string>): Secret[] {
+	longestFirst ??= [...registered.values()].sort(byLengthDesc);
+	let extras: Secret[] | undefined;
+	for (const extra of extraSecrets) {
+		if (typeof extra !== 'string' || extra.length < MIN_SECRET_LENGTH || registered.has(extra)) continue;
+		(extras ??= []).push(toSecret(extra));
+	}
+	// Clients pass their own few secrets, normally registered already: then no copy and no sort.
+	if (!extras) return longestFirst;
+	return [...longestFirst, ...extras].sort(byLengthDesc);
+}
+
 export function redact(text: string, extraSecrets: Iterable<string> = []): string {
 	let out = text;
-	const secrets = [...registered, ...extraSecrets].filter((s) => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH);
 	// Longest first so a secret that contains another is masked whole.
-	secrets.sort((a, b) => b.length - a.length);
-	for (const secret of secrets) {
-		if (out.includes(secret)) out = out.split(secret).join(MASK);
-		const encoded = encodeURIComponent(secret);
-		if (encoded !== secret && out.includes(encoded)) out = out.split(encoded).join(MASK);
+	for (const secret of secretsFor(extraSecrets)) {
+		if (out.includes(secret.value)) out = out.split(secret.value).join(MASK);
+		if (secret.encoded && out.includes(secret.encoded)) out = out.split(secret.encoded).join(MASK);
 	}
 	for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
 	return out;
