@@ -18,8 +18,35 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /** Root of the harness's temp files: packed tarballs, installed-package caches, n8n user folders. */
 export function e2eTmpDir(): string {
-	const dir = process.env.E2E_TMP_DIR || path.join(os.tmpdir(), 'n8n-nodes-msp-ops-e2e');
+	const dir = process.env.E2E_TMP_DIR;
+	if (!dir) return accountTmpDir(os.tmpdir());
 	fs.mkdirSync(dir, { recursive: true });
+	return dir;
+}
+
+/** What makes an existing directory unfit for this account's packages and n8n user folders, if anything. */
+export function ownershipProblem(stat: Pick<fs.Stats, 'isDirectory' | 'isSymbolicLink' | 'uid' | 'mode'>, uid: number | undefined): string | undefined {
+	if (stat.isSymbolicLink()) return 'is a symlink';
+	if (!stat.isDirectory()) return 'is not a directory';
+	if (uid !== undefined && stat.uid !== uid) return `belongs to another account (uid ${stat.uid})`;
+	if ((stat.mode & 0o022) !== 0) return 'others may write to it';
+	return undefined;
+}
+
+/**
+ * `<base>/n8n-nodes-msp-ops-e2e-<uid>`, mode 700. Per account: under a temp dir several accounts share, a dir
+ * root made is not writable for a normal user, and n8n must not load packages another account could put there.
+ */
+export function accountTmpDir(base: string): string {
+	const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+	const dir = path.join(base, uid === undefined ? 'n8n-nodes-msp-ops-e2e' : `n8n-nodes-msp-ops-e2e-${uid}`);
+	try {
+		fs.mkdirSync(dir, { mode: 0o700 });
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+	}
+	const problem = ownershipProblem(fs.lstatSync(dir), uid);
+	if (problem) throw new Error(`${dir} ${problem}: remove it, or set E2E_TMP_DIR to a directory of your own`);
 	return dir;
 }
 
