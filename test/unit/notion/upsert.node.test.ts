@@ -1,4 +1,4 @@
-import type { INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, type INodeExecutionData } from 'n8n-workflow';
 import { SITE_HEALTH_COLUMNS, SITE_HEALTH_KEY, siteHealthSchema } from '../../../lib/health/dashboard';
 import { resetRateLimiters } from '../../../lib/http';
 import { findProperty, type DataSourceSchema } from '../../../lib/notion';
@@ -116,6 +116,7 @@ describe('Notion Sync upsert node', () => {
 		await execute({ params: { ...params, options: {} }, json: [healthItem(1), healthItem(2), healthItem(3)] });
 		const error = await execute({ params: { ...params, options: { mirror: true } }, json: [healthItem(1)], nodeType: 'n8n-nodes-msp-ops.notionSyncTool' }).catch((e: unknown) => e);
 		expect(String((error as Error).message)).toMatch(/Mirror mode .* is not available when an AI agent uses Notion Sync as a tool/);
+		expect((error as NodeOperationError).context.itemIndex).toBe(0);
 		expect(emulator.rows(db.dataSourceId)).toHaveLength(3);
 		// The same settings outside a tool call archive (with the share raised for this small table).
 		const out = await execute({ params: { ...params, options: { mirror: true, maxArchiveShare: 100 } }, json: [healthItem(1)] });

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NotionRowSync, upsertParamsSchema, type InputRow, type RowResult } from '../../../../lib/notion';
-import { ConfigError } from '../../../../lib/errors';
+import { ConfigError, isMspOpsError } from '../../../../lib/errors';
 import { parseWith } from '../../../../lib/validation';
 import { isToolExecution } from '../../../shared/tool';
 import { errorItemJson, toNodeError } from '../../../shared/n8nAdapter';
@@ -190,6 +190,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if (continueOnFail) {
 			return items.map((_, i) => ({ json: { action: 'failed', ...errorItemJson(error) }, pairedItem: { item: i } }));
 		}
-		throw toNodeError(this.getNode(), error);
+		// A batch-wide failure (the read, the mirror check) belongs to the whole batch: name its first item.
+		throw toNodeError(this.getNode(), error, isMspOpsError(error) && error.itemIndex !== undefined ? error.itemIndex : 0);
 	}
 }
