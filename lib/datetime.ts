@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { z } from 'zod';
 
 /**
  * The package's one set of rules for reading numbers, dates and date-times from item fields and parameters.
@@ -72,4 +73,19 @@ export function parseDateTime(text: string, zone: string = DEFAULT_ZONE): Parsed
  */
 export function instantOf(text: string, zone: string = DEFAULT_ZONE): number | undefined {
 	return parseDateTime(text, zone)?.epochMs;
+}
+
+/**
+ * A zod schema for a date-time parameter: the rules above, read in `zone` when the text has no offset, output as
+ * UTC RFC 3339 (`2026-11-22T11:00:00Z`, milliseconds only when present).
+ */
+export function dateTimeParameter(zone: string = DEFAULT_ZONE) {
+	return z.string().transform((value, ctx) => {
+		const parsed = parseDateTime(value, zone);
+		if (!parsed) {
+			ctx.addIssue({ code: z.ZodIssueCode.custom, message: `an ISO 8601 date and time such as 2026-11-22T06:00:00Z (without an offset it is read in ${zone})` });
+			return z.NEVER;
+		}
+		return new Date(parsed.epochMs).toISOString().replace('.000Z', 'Z');
+	});
 }

@@ -1,4 +1,4 @@
-import { instantOf, isValidZone, parseDateOnly, parseDateTime, parseDecimal } from '../../lib/datetime';
+import { dateTimeParameter, instantOf, isValidZone, parseDateOnly, parseDateTime, parseDecimal } from '../../lib/datetime';
 import { canonicalEqual, canonicalFromNotion, toNotionValue } from '../../lib/notion/properties';
 
 /**
@@ -71,6 +71,13 @@ describe('dates: ISO 8601, real calendar dates, explicit zones', () => {
 		const utc = canonicalFromNotion('date', { type: 'date', date: { start: '2026-11-22T06:00:00.000', end: null } });
 		expect(utc).toEqual({ start: Date.UTC(2026, 10, 22, 6), end: null });
 		expect(toNotionValue('date', '2026-11-22', ctx).write).toEqual({ date: { start: '2026-11-22' } });
+	});
+
+	it('date-time parameters (the n8n date picker sends no offset) are read in the workflow zone and sent as UTC', () => {
+		expect(dateTimeParameter('America/New_York').parse('2026-11-20T06:00:00')).toBe('2026-11-20T11:00:00Z');
+		expect(dateTimeParameter('Asia/Kolkata').parse('2026-11-20T06:00:00')).toBe('2026-11-20T00:30:00Z');
+		expect(dateTimeParameter().parse('2026-11-20T06:00:00.250+01:00')).toBe('2026-11-20T05:00:00.250Z');
+		expect(dateTimeParameter().safeParse('2026-02-30T06:00:00').success).toBe(false);
 	});
 
 	it('zones are IANA names', () => {

@@ -27,9 +27,8 @@ const node = new NotionSync();
 const credentials = () => ({ mspNotionApi: { token: SANDBOX_CREDENTIALS.notionToken, baseUrl: emulator.url, requestsPerSecond: 1000, burst: 1000 } });
 
 async function execute(options: Omit<FakeExecuteOptions, 'credentials'> & { json?: Array<Record<string, unknown>>; zone?: string }): Promise<INodeExecutionData[]> {
-	const { ctx } = fakeExecute({ ...options, credentials: credentials(), items: options.json?.length ?? options.items });
-	const extra = ctx as unknown as { getTimezone: () => string; getInputData: () => INodeExecutionData[] };
-	extra.getTimezone = () => options.zone ?? 'UTC';
+	const { ctx } = fakeExecute({ ...options, credentials: credentials(), items: options.json?.length ?? options.items, timezone: options.zone });
+	const extra = ctx as unknown as { getInputData: () => INodeExecutionData[] };
 	if (options.json) {
 		const items = options.json.map((json) => ({ json }));
 		extra.getInputData = () => items as INodeExecutionData[];

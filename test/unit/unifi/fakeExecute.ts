@@ -13,6 +13,8 @@ export interface FakeExecuteOptions {
 	items?: number;
 	continueOnFail?: boolean;
 	nodeType?: string;
+	/** The workflow's time zone (`getTimezone()`), default UTC. */
+	timezone?: string;
 }
 
 export interface FakeRun {
@@ -41,6 +43,7 @@ export function fakeExecute(options: FakeExecuteOptions): FakeRun {
 		getInputData: () => input,
 		getNode: () => node,
 		continueOnFail: () => options.continueOnFail === true,
+		getTimezone: () => options.timezone ?? 'UTC',
 		getCredentials: async (name: string) => {
 			credentialCalls.push(name);
 			const c = options.credentials[name];

@@ -126,7 +126,7 @@ describe('UniFi Sites node (fake IExecuteFunctions, sandbox)', () => {
 			params: { resource: 'ispMetric', operation: 'get', metricType: '1h', timeMode: 'range', beginTimestamp: 'yesterday-ish', endTimestamp: '', filterSite: false, returnAll: true, simplify: true },
 			credentials: creds(),
 		}).catch((e: unknown) => e);
-		expect((error as Error).message).toMatch(/beginTimestamp: a date and time \(RFC 3339\)|beginTimestamp: expected a date and time/);
+		expect((error as Error).message).toMatch(/beginTimestamp: expected an ISO 8601 date and time such as 2026-11-22T06:00:00Z \(without an offset it is read in UTC\)/);
 	});
 
 	it('Client > Get Many (local console) returns WiFi clients with signal, one site or all sites up to Limit', async () => {

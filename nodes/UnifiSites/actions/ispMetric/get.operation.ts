@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 import { simplifyIspMetrics, type IspMetricType } from '../../../../lib/unifi';
+import { dateTimeParameter } from '../../../../lib/datetime';
 import { parseWith } from '../../../../lib/validation';
 import { runPerItemWith } from '../../../shared/n8nAdapter';
 import { getSiteManagerClient } from '../../transport';
@@ -81,15 +82,14 @@ export const description: INodeProperties[] = [
 	simplifyParameter(show),
 ];
 
-const rfc3339 = z
-	.string()
-	.refine((v) => !Number.isNaN(Date.parse(v)), 'a date and time (RFC 3339)')
-	.transform((v) => new Date(v).toISOString().replace('.000Z', 'Z'));
-
-const paramsSchema = z.discriminatedUnion('timeMode', [
-	z.object({ timeMode: z.literal('duration'), metricType: z.enum(['5m', '1h']), duration: z.string().min(1) }),
-	z.object({ timeMode: z.literal('range'), metricType: z.enum(['5m', '1h']), beginTimestamp: rfc3339, endTimestamp: rfc3339.optional() }),
-]);
+/** Begin and end without an offset (n8n's date picker sends none) are read in the workflow's time zone. */
+function paramsSchema(zone: string) {
+	const rfc3339 = dateTimeParameter(zone);
+	return z.discriminatedUnion('timeMode', [
+		z.object({ timeMode: z.literal('duration'), metricType: z.enum(['5m', '1h']), duration: z.string().min(1) }),
+		z.object({ timeMode: z.literal('range'), metricType: z.enum(['5m', '1h']), beginTimestamp: rfc3339, endTimestamp: rfc3339.optional() }),
+	]);
+}
 
 /** GET /ea/isp-metrics/{5m|1h}: WAN latency, packet loss, uptime and throughput per site and period. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
@@ -98,7 +98,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const timeMode = this.getNodeParameter('timeMode', i) as string;
 		const end = timeMode === 'range' ? (this.getNodeParameter('endTimestamp', i, '') as string) : '';
 		const params = parseWith(
-			paramsSchema,
+			paramsSchema(this.getTimezone()),
 			timeMode === 'range'
 				? { timeMode, metricType, beginTimestamp: this.getNodeParameter('beginTimestamp', i, ''), endTimestamp: end || undefined }
 				: { timeMode, metricType, duration: this.getNodeParameter(metricType === '5m' ? 'duration5m' : 'duration1h', i) },
