@@ -40,7 +40,7 @@ export class MspUnifiNetworkApi implements ICredentialType {
 			name: 'pathPrefix',
 			type: 'string',
 			default: '/proxy/network',
-			description: 'Prefix of the Network application API: /proxy/network on UniFi OS consoles, empty for a classic self-hosted controller',
+			description: 'Prefix of the Network application API on a UniFi OS console: /proxy/network. Classic self-hosted controllers have no API keys (they need a cookie login), so this credential cannot reach them.',
 		},
 	];
 
