@@ -279,7 +279,13 @@ export class NinjaOneClient {
 	}
 
 	private parse<S extends z.ZodTypeAny>(schema: S, data: unknown, path: string, operation: string, itemIndex?: number): z.infer<S> {
-		return parseWith(schema, data, { what: `NinjaOne GET ${path} response`, service: 'ninjaone', operation, itemIndex });
+		return parseWith(schema, data, {
+			what: `NinjaOne GET ${path} response`,
+			service: 'ninjaone',
+			operation,
+			itemIndex,
+			hint: 'NinjaOne answered in a shape this node does not know: check the region or base URL of the credential; if it is right, report this message.',
+		});
 	}
 
 	/** Keyset pagination: `after` = last id, stop on a short page or at `limit`. */
