@@ -60,7 +60,8 @@ export function clearRegisteredSecrets(): void {
 const PATTERNS: Array<[RegExp, string]> = [
 	[/(authorization\s*[:=]\s*"?)(bearer|basic)\s+[^\s",;}]+/gi, `$1$2 ${MASK}`],
 	[/\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${MASK}`],
-	[/((?:x-api-key|apikey|api_key|api-key|access_token|refresh_token|client_secret|password|token)"?\s*[:=]\s*"?)[^\s"&,;}]+/gi, `$1${MASK}`],
+	// Not a field path in a validation message ("token: expected string", "password: missing, expected ..."), which names a field, not its value.
+	[/((?:x-api-key|apikey|api_key|api-key|access_token|refresh_token|client_secret|password|token)"?\s*[:=]\s*"?)(?!(?:expected|missing|unknown field)\b)[^\s"&,;}]+/gi, `$1${MASK}`],
 	[/\b(secret_|ntn_|pat-(?:na|eu)1-)[A-Za-z0-9-]{8,}/g, MASK],
 ];
 

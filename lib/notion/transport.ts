@@ -3,7 +3,11 @@ import type { SupportedFetch, SupportedResponse } from '@notionhq/client/build/s
 import { ConfigError, errorForStatus, isMspOpsError, NetworkError, RateLimitError, type MspOpsError } from '../errors';
 import {
 	credentialKey,
+	htmlSummary,
+	isHtmlBody,
 	ServiceHttpClient,
+	sentences,
+	statusHint,
 	type HttpMethod,
 	type MetricsRecorder,
 	type ParsedServiceError,
@@ -43,19 +47,32 @@ export interface NotionConnectionOptions {
 	random?: () => number;
 }
 
+/** What a user can do about Notion's own error codes (https://developers.notion.com/reference/status-codes). */
+const NOTION_HINTS: Record<string, string> = {
+	unauthorized: 'Check the integration token in the Notion credential.',
+	restricted_resource: 'Share the page or database with the integration (··· > Connections) and check its capabilities.',
+	object_not_found: 'Check the ID, and share the page or database with the integration (··· > Connections).',
+	validation_error: "Check the node's parameters and the values sent for each property.",
+	invalid_json: 'The request body was not valid JSON: report this as a bug.',
+	conflict_error: 'Something else changed the same page at the same time: run the node again.',
+};
+
 /** Notion's error body: `{object:"error", status, code, message, request_id}`. */
 export function parseNotionError(status: number, body: unknown): ParsedServiceError {
 	if (body && typeof body === 'object') {
 		const b = body as Record<string, unknown>;
 		if (typeof b.message === 'string') {
+			const code = typeof b.code === 'string' ? b.code : undefined;
 			return {
-				message: typeof b.code === 'string' ? `${b.code}: ${b.message}` : b.message,
-				code: typeof b.code === 'string' ? b.code : undefined,
+				message: code ? `${code}: ${b.message}` : b.message,
+				code,
 				requestId: typeof b.request_id === 'string' ? b.request_id : undefined,
+				hint: code ? NOTION_HINTS[code] : undefined,
 			};
 		}
 	}
-	if (typeof body === 'string' && body.trim()) return { message: body.trim().slice(0, 300) };
+	if (isHtmlBody(body)) return { message: `an HTML page ("${htmlSummary(body)}") from a proxy or gateway in front of Notion, not Notion's own answer` };
+	if (typeof body === 'string' && body.trim()) return { message: body.replace(/\s+/g, ' ').trim().slice(0, 200) };
 	return { message: `HTTP ${status}` };
 }
 
@@ -106,9 +123,9 @@ class AdapterResponse implements SupportedResponse {
 }
 
 /**
- * A `fetch` for the SDK that sends through ServiceHttpClient. Error responses are resolved (not thrown) after
- * our retries, so the SDK sees Notion's own error body; network failures throw our NetworkError, which the SDK
- * passes through unchanged. NotionTransport.call maps SDK errors back to lib/errors.
+ * A `fetch` for the SDK that sends through ServiceHttpClient. Error responses and network failures throw our
+ * MspOpsError (built, worded and redacted in lib/http like every other service's), which the SDK passes through
+ * unchanged because it is not one of its own errors. toNotionError maps what the SDK itself throws.
  */
 export function policyFetch(http: ServiceHttpClient): SupportedFetch {
 	return async (url, init) => {
@@ -132,7 +149,6 @@ export function policyFetch(http: ServiceHttpClient): SupportedFetch {
 			headers,
 			json: init?.body === undefined ? undefined : (JSON.parse(init.body) as unknown),
 			idempotent: shape.idempotent,
-			resolveErrorResponses: true,
 		});
 		const payload =
 			response.data === undefined ? '' : typeof response.data === 'string' ? response.data : JSON.stringify(response.data);
@@ -198,22 +214,24 @@ export function toNotionError(error: unknown, operation: string, context: CallCo
 	if (isHTTPResponseError(error)) {
 		const parsed = parseNotionError(error.status, safeJson(error.body));
 		const header = (error.headers as Headers | undefined)?.get?.('retry-after') ?? undefined;
+		const retryAfterMs = parseRetryAfter(header);
 		const details = {
 			service: 'notion' as const,
 			operation,
 			code: parsed.code,
 			requestId: parsed.requestId,
-			retryAfterMs: parseRetryAfter(header),
+			retryAfterMs,
 			itemIndex: context.itemIndex,
 		};
-		const message = redact(`Notion ${operation} returned ${error.status}: ${parsed.message}`);
+		const message = redact(sentences(`Notion ${operation} returned ${error.status}: ${parsed.message}`, parsed.hint ?? statusHint(error.status, 'Notion', retryAfterMs)));
 		if (error.status === 529) return new RateLimitError(message, { httpStatus: 529, ...details });
 		return errorForStatus(error.status, message, details);
 	}
 	if (isNotionClientError(error)) {
-		// RequestTimeoutError or an invalid path parameter.
+		// RequestTimeoutError (the whole call, waits included, took too long) or an invalid path parameter.
 		const timeout = error.code === 'notionhq_client_request_timeout';
-		return new NetworkError(redact(`Notion ${operation} failed: ${error.message}`), {
+		const hint = timeout ? 'Notion or the network is slow: run the node again later.' : 'Check the IDs given to the node.';
+		return new NetworkError(redact(sentences(`Notion ${operation} failed: ${error.message}`, hint)), {
 			service: 'notion',
 			operation,
 			code: timeout ? 'ETIMEDOUT' : error.code,
@@ -221,7 +239,8 @@ export function toNotionError(error: unknown, operation: string, context: CallCo
 			itemIndex: context.itemIndex,
 		});
 	}
-	return new NetworkError(redact(`Notion ${operation} failed: ${error instanceof Error ? error.message : String(error)}`), {
+	const reason = error instanceof Error ? error.message : String(error);
+	return new NetworkError(redact(sentences(`Notion ${operation} failed: ${reason}`, 'Run the node again later; if it keeps failing, report it with this message.')), {
 		service: 'notion',
 		operation,
 		itemIndex: context.itemIndex,

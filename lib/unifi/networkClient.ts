@@ -40,6 +40,9 @@ export interface UnifiNetworkOptions {
 	random?: () => number;
 }
 
+const UNEXPECTED_RESPONSE_HINT =
+	'The console answered in a shape this node does not know: check the console URL and the path prefix (/proxy/network on UniFi OS consoles, empty for a self-hosted Network server).';
+
 export function normalisePathPrefix(prefix: string | undefined): string {
 	const p = (prefix ?? UNIFI_NETWORK_DEFAULTS.pathPrefix).trim().replace(/\/+$/, '');
 	if (!p) return '';
@@ -91,7 +94,7 @@ export class UnifiNetworkClient {
 	async listSites(options: { itemIndex?: number } = {}): Promise<UnifiLocalSite[]> {
 		const path = `${this.prefix}/api/self/sites`;
 		const response = await this.http.request({ operation: 'listLocalSites', path, itemIndex: options.itemIndex });
-		return parseWith(localSitesResponseSchema, response.data, { what: `UniFi Network GET ${path} response`, service: 'unifi-network', operation: 'listLocalSites', itemIndex: options.itemIndex }).data;
+		return parseWith(localSitesResponseSchema, response.data, { what: `UniFi Network GET ${path} response`, service: 'unifi-network', operation: 'listLocalSites', itemIndex: options.itemIndex, hint: UNEXPECTED_RESPONSE_HINT }).data;
 	}
 
 	/** A local site by its short name (`default`) or `_id`. */
@@ -106,13 +109,13 @@ export class UnifiNetworkClient {
 	async listClients(site: string, options: { itemIndex?: number } = {}): Promise<UnifiLocalClient[]> {
 		const path = this.sitePath(site, 'stat/sta');
 		const response = await this.http.request({ operation: 'listClients', path, itemIndex: options.itemIndex });
-		return parseWith(localClientsResponseSchema, response.data, { what: `UniFi Network GET ${path} response`, service: 'unifi-network', operation: 'listClients', itemIndex: options.itemIndex }).data;
+		return parseWith(localClientsResponseSchema, response.data, { what: `UniFi Network GET ${path} response`, service: 'unifi-network', operation: 'listClients', itemIndex: options.itemIndex, hint: UNEXPECTED_RESPONSE_HINT }).data;
 	}
 
 	/** Networks of a site (`rest/networkconf`): LAN/VLAN/WAN with `vlan`, `vlan_enabled`, `ip_subnet`. */
 	async listNetworks(site: string, options: { itemIndex?: number } = {}): Promise<UnifiLocalNetwork[]> {
 		const path = this.sitePath(site, 'rest/networkconf');
 		const response = await this.http.request({ operation: 'listNetworks', path, itemIndex: options.itemIndex });
-		return parseWith(localNetworksResponseSchema, response.data, { what: `UniFi Network GET ${path} response`, service: 'unifi-network', operation: 'listNetworks', itemIndex: options.itemIndex }).data;
+		return parseWith(localNetworksResponseSchema, response.data, { what: `UniFi Network GET ${path} response`, service: 'unifi-network', operation: 'listNetworks', itemIndex: options.itemIndex, hint: UNEXPECTED_RESPONSE_HINT }).data;
 	}
 }

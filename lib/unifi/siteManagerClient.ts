@@ -69,6 +69,9 @@ export interface IspMetricsQuery extends ListOptions {
 	endTimestamp?: string;
 }
 
+const UNEXPECTED_RESPONSE_HINT =
+	'UniFi answered in a shape this node does not know: check that the base URL is the Site Manager API (https://api.ui.com); if it is, report this message.';
+
 const DURATIONS: Record<IspMetricType, string[]> = { '5m': ['24h'], '1h': ['7d', '30d'] };
 
 export class UnifiSiteManagerClient {
@@ -135,6 +138,7 @@ export class UnifiSiteManagerClient {
 				service: 'unifi',
 				operation,
 				itemIndex: options.itemIndex,
+				hint: UNEXPECTED_RESPONSE_HINT,
 			}) as { data: T[]; nextToken?: string | null };
 			for (const item of page.data) {
 				out.push(item);
@@ -161,7 +165,7 @@ export class UnifiSiteManagerClient {
 	async getHost(hostId: string, options: { itemIndex?: number } = {}): Promise<UnifiHost> {
 		const id = requireId(hostId, 'host ID', options.itemIndex);
 		const response = await this.http.request({ operation: 'getHost', path: `/v1/hosts/${encodeURIComponent(id)}`, itemIndex: options.itemIndex });
-		return parseWith(hostResponseSchema, response.data, { what: 'UniFi Site Manager GET /v1/hosts/{id} response', service: 'unifi', operation: 'getHost', itemIndex: options.itemIndex }).data;
+		return parseWith(hostResponseSchema, response.data, { what: 'UniFi Site Manager GET /v1/hosts/{id} response', service: 'unifi', operation: 'getHost', itemIndex: options.itemIndex, hint: UNEXPECTED_RESPONSE_HINT }).data;
 	}
 
 	listSites(options: ListOptions = {}): Promise<UnifiSite[]> {
@@ -175,7 +179,7 @@ export class UnifiSiteManagerClient {
 		let nextToken: string | undefined;
 		do {
 			const response = await this.http.request({ operation: 'getSite', path: '/v1/sites', query: { pageSize: this.pageSize, nextToken }, itemIndex: options.itemIndex });
-			const page = parseWith(siteListResponseSchema, response.data, { what: 'UniFi Site Manager GET /v1/sites response', service: 'unifi', operation: 'getSite', itemIndex: options.itemIndex });
+			const page = parseWith(siteListResponseSchema, response.data, { what: 'UniFi Site Manager GET /v1/sites response', service: 'unifi', operation: 'getSite', itemIndex: options.itemIndex, hint: UNEXPECTED_RESPONSE_HINT });
 			found = page.data.find((s) => s.siteId === id);
 			nextToken = page.data.length ? (page.nextToken ?? undefined) : undefined;
 		} while (!found && nextToken);
