@@ -50,8 +50,8 @@ export interface NotionConnectionOptions {
 /** What a user can do about Notion's own error codes (https://developers.notion.com/reference/status-codes). */
 const NOTION_HINTS: Record<string, string> = {
 	unauthorized: 'Check the integration token in the Notion credential.',
-	restricted_resource: 'Share the page or database with the integration (··· > Connections) and check its capabilities.',
-	object_not_found: 'Check the ID, and share the page or database with the integration (··· > Connections).',
+	restricted_resource: "Share the page or database with the integration (its ··· menu, Connections) and check the integration's capabilities.",
+	object_not_found: 'Check the ID given to the node; the page or database must also be shared with the integration.',
 	validation_error: "Check the node's parameters and the values sent for each property.",
 	invalid_json: 'The request body was not valid JSON: report this as a bug.',
 	conflict_error: 'Something else changed the same page at the same time: run the node again.',
