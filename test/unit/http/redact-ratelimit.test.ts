@@ -28,6 +28,12 @@ describe('redact', () => {
 		expect(out).toContain('grant_type=client_credentials');
 	});
 
+	it('leaves field paths of validation messages alone while masking key=value pairs', () => {
+		const message = 'Invalid x: token: expected string, received 5; password: missing, expected string; api_key: unknown field; remove it';
+		expect(redact(message)).toBe(message);
+		expect(redact('token: abc123def456 password=hunter2')).toBe('token: [REDACTED] password=[REDACTED]');
+	});
+
 	it('deep-redacts objects by key and by value', () => {
 		registerSecret('the-token-value');
 		expect(redactValue({ headers: { authorization: 'x', other: 'has the-token-value inside' }, clientSecret: 'y', n: 1 })).toEqual({
