@@ -169,6 +169,14 @@ export function createNotionTransport(options: NotionConnectionOptions): NotionT
 	const token = (options.token ?? '').trim();
 	if (!token) throw new ConfigError('The Notion credential has no integration token', { service: 'notion', field: 'token' });
 	const baseUrl = (options.baseUrl?.trim() || NOTION_DEFAULTS.baseUrl).replace(/\/+$/, '').replace(/\/v1$/, '');
+	if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
+		throw new ConfigError(`Notion base URL "${baseUrl}" must look like https://api.notion.com (set it in the credential, without /v1)`, {
+			service: 'notion',
+			field: 'baseUrl',
+			expected: 'an http(s) URL',
+			received: baseUrl,
+		});
+	}
 	const notionVersion = options.notionVersion?.trim() || NOTION_DEFAULTS.notionVersion;
 	const requestsPerSecond = options.requestsPerSecond ?? NOTION_DEFAULTS.requestsPerSecond;
 	if (!(requestsPerSecond > 0)) {

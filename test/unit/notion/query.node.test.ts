@@ -19,7 +19,7 @@ describe('Notion Sync node, Query Rows: configuration errors', () => {
 	const cases = [
 		{ credentials: { mspNotionApi: { token: '' } }, message: /has no integration token/ },
 		{ credentials: { mspNotionApi: { token: 'secret_abc', requestsPerSecond: 0 } }, message: /requests per second must be > 0/ },
-		{ credentials: { mspNotionApi: { token: 'secret_abc', baseUrl: 'notion.example' } }, message: /Invalid URL/ },
+		{ credentials: { mspNotionApi: { token: 'secret_abc', baseUrl: 'notion.example' } }, message: /Notion base URL "notion.example" must look like https:\/\/api.notion.com/ },
 	];
 
 	it('without Continue On Fail: a NodeOperationError naming the item', async () => {
