@@ -1,6 +1,7 @@
 /**
- * `npm start -- --once` from a copy of the repo inside a mode-700 directory with its own `npm ci`, and TMPDIR a
- * mode-700 directory too, as whoever runs the suite: root in containers and many CI systems, where the embedded
+ * `npm start -- --once`, the README's main command, end to end (build, pack, sandbox, n8n 2.8.4, bundled workflows
+ * run twice), typed as a user types it: from a copy of the repo inside a mode-700 directory with its own `npm ci`,
+ * and TMPDIR a mode-700 directory too, as whoever runs the suite: root in containers and many CI systems, where the embedded
  * PostgreSQL runs under an unprivileged account that cannot reach into private directories. A checkout in a
  * world-readable directory (or a node_modules symlinked to one) would not show that.
  */
@@ -68,7 +69,9 @@ describe('npm start from a clone inside a mode-700 directory', () => {
 		expect(code === 0 ? 'exit 0' : `exit ${code}:\n${out.slice(-4000)}`).toBe('exit 0');
 		expect(out).toMatch(/supabase\s+http:\/\/127\.0\.0\.1:\d+/);
 		expect(out).toMatch(/Daily Health Sync, run 1: success .*Notion page writes 98/);
-		expect(out).toMatch(/Daily Health Sync, run 2: success .*Notion page writes 0/);
+		expect(out).toMatch(/Health Score: 98 sites scored \(.*Critical 15, Unknown 0\); unmatched 2/);
+		expect(out).toMatch(/Daily Health Sync, run 2: success .*Notion page writes 0 \(emulator: 0 created, 0 updated, 0 trashed; 0 writes in all/);
+		expect(out).toMatch(/Upsert Site Health: unchanged 98/);
 		expect(out).toContain('all runs succeeded, re-runs wrote nothing');
 		// It really ran from the private directory (mode 700, ours).
 		const stat = fs.statSync(privateDir);
