@@ -1,7 +1,7 @@
 import { MetricsRecorder, resetRateLimiters } from '../../../lib/http';
-import { createNotionTransport, ensureDatabase, NotionRowSync, resolveDataSource, type SchemaProperty } from '../../../lib/notion';
-import { SANDBOX_CREDENTIALS } from '../../../test/sandbox/credentials';
-import { NotionEmulator, SANDBOX_PARENT_PAGE_ID } from '../../../test/sandbox/notion';
+import { ensureDatabase, NotionRowSync, resolveDataSource, type SchemaProperty } from '../../../lib/notion';
+import { SANDBOX_PARENT_PAGE_ID } from '../../../test/sandbox/notion';
+import { sandboxNotionTransport, useNotionEmulator } from '../notion/notionSandbox';
 
 /**
  * The credential says 3 requests/s but the service only allows 1/s (another workflow shares the integration, or
@@ -17,19 +17,10 @@ const SCHEMA: SchemaProperty[] = [
 	{ name: 'Score', type: 'number' },
 ];
 
-let emulator: NotionEmulator;
-let url: string;
-
-beforeAll(async () => {
-	emulator = new NotionEmulator({ rateLimits: { default: null } });
-	url = await emulator.start();
-});
-afterAll(async () => {
-	await emulator.stop();
-});
+const emulator = useNotionEmulator();
 
 it('a 30-row sync at 3/s against a service that allows 1/s draws only a few 429s', async () => {
-	const setup = createNotionTransport({ token: SANDBOX_CREDENTIALS.notionToken, baseUrl: url, requestsPerSecond: 1000, burst: 1000 });
+	const setup = sandboxNotionTransport(emulator.url);
 	const db = await ensureDatabase(setup, { title: 'Paced', parentPageId: SANDBOX_PARENT_PAGE_ID, properties: SCHEMA });
 	const schema = await resolveDataSource(setup, { dataSourceId: db.dataSourceId });
 
@@ -37,7 +28,7 @@ it('a 30-row sync at 3/s against a service that allows 1/s draws only a few 429s
 	emulator.setRateLimit('default', { kind: 'bucket', ratePerSec: 1, burst: 1 });
 	emulator.clearLog();
 	const metrics = new MetricsRecorder();
-	const transport = createNotionTransport({ token: SANDBOX_CREDENTIALS.notionToken, baseUrl: url, requestsPerSecond: 3, burst: 3, metrics });
+	const transport = sandboxNotionTransport(emulator.url, { requestsPerSecond: 3, burst: 3, retry: undefined, metrics });
 	const rows = Array.from({ length: 30 }, (_, i) => ({ fields: { Site: `Site ${i}`, 'Site ID': `site-${i}`, Score: i } }));
 	const result = await new NotionRowSync(transport, schema, { keyProperty: 'Site ID' }).run(rows);
 

@@ -2,10 +2,10 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MspOpsError, NetworkError, RateLimitError, ValidationError } from '../../../lib/errors';
 import { credentialKey, resetRateLimiters, ServiceHttpClient, type ServiceClientConfig } from '../../../lib/http';
-import { createNotionTransport, notionCall } from '../../../lib/notion';
+import { notionCall } from '../../../lib/notion';
 import { UnifiSiteManagerClient } from '../../../lib/unifi/siteManagerClient';
 import { SANDBOX_CREDENTIALS } from '../../../test/sandbox/credentials';
-import { NotionEmulator } from '../../../test/sandbox/notion';
+import { sandboxNotionTransport, useNotionEmulator } from '../notion/notionSandbox';
 
 /**
  * Every error message says which service and which call failed, what was expected and what to do, in one or two
@@ -149,20 +149,8 @@ describe('HTTP error messages', () => {
 });
 
 describe('Notion error messages', () => {
-	let emulator: NotionEmulator;
-	let url: string;
-	beforeAll(async () => {
-		emulator = new NotionEmulator({ rateLimits: { default: null } });
-		url = await emulator.start();
-	});
-	afterAll(async () => {
-		await emulator.stop();
-	});
-	beforeEach(() => {
-		emulator.reset();
-		resetRateLimiters();
-	});
-	const transport = () => createNotionTransport({ token: SANDBOX_CREDENTIALS.notionToken, baseUrl: url, retry: { retries: 0 } });
+	const emulator = useNotionEmulator();
+	const transport = () => sandboxNotionTransport(emulator.url, { retry: { retries: 0 } });
 
 	it("Cloudflare's 502 page in front of Notion is summarised, not shown raw", async () => {
 		const t = transport();
@@ -183,7 +171,7 @@ describe('Notion error messages', () => {
 	it('a refused connection names Notion and the URL', async () => {
 		const closed = await serve({ status: 200, body: '{}' });
 		await closed.close();
-		const t = createNotionTransport({ token: SANDBOX_CREDENTIALS.notionToken, baseUrl: closed.url, retry: { retries: 0 } });
+		const t = sandboxNotionTransport(closed.url, { retry: { retries: 0 } });
 		const error = await failure(notionCall('getMe', () => t.client.users.me({})));
 		expectActionable(error.message, /^Notion GET \/v1\/users\/me failed: connection refused by http:\/\/127\.0\.0\.1:\d+\. Check the URL in the Notion credential/);
 	});

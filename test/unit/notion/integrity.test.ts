@@ -1,7 +1,6 @@
 import { SyncError, ValidationError } from '../../../lib/errors';
 import { MetricsRecorder, resetRateLimiters } from '../../../lib/http';
 import {
-	createNotionTransport,
 	ensureDatabase,
 	existingRowFromPage,
 	NotionRowSync,
@@ -15,8 +14,8 @@ import {
 	type SchemaProperty,
 } from '../../../lib/notion';
 import { parseNotionResponse, queryResponseSchema, type NotionPage } from '../../../lib/notion/responses';
-import { SANDBOX_CREDENTIALS } from '../../sandbox/credentials';
 import { NotionEmulator, SANDBOX_PARENT_PAGE_ID } from '../../sandbox/notion';
+import { sandboxNotionTransport } from './notionSandbox';
 
 /**
  * Data integrity of Notion Sync against the documented contract: the per-query result limit, malformed reads,
@@ -37,16 +36,7 @@ const SCHEMA: SchemaProperty[] = [
 
 let emulator: NotionEmulator;
 
-function transport(): NotionTransport {
-	return createNotionTransport({
-		token: SANDBOX_CREDENTIALS.notionToken,
-		baseUrl: emulator.url,
-		requestsPerSecond: 1000,
-		burst: 1000,
-		retry: { minDelayMs: 5, maxDelayMs: 20 },
-		metrics: new MetricsRecorder(),
-	});
-}
+const transport = (): NotionTransport => sandboxNotionTransport(emulator.url, { metrics: new MetricsRecorder() });
 
 async function start(options: ConstructorParameters<typeof NotionEmulator>[0] = {}): Promise<void> {
 	// created_time to the millisecond so rows written in one test do not all share one minute (see the windowing test

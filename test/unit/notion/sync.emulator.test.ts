@@ -1,18 +1,18 @@
-import { MetricsRecorder, resetRateLimiters } from '../../../lib/http';
+import { MetricsRecorder } from '../../../lib/http';
 import {
-	createNotionTransport,
 	ensureDatabase,
 	NotionRowSync,
 	queryRows,
 	resolveDataSource,
 	type DataSourceSchema,
 	type InputRow,
+	type NotionConnectionOptions,
 	type NotionTransport,
 	type RowSyncOptions,
 	type SchemaProperty,
 } from '../../../lib/notion';
-import { SANDBOX_CREDENTIALS } from '../../../test/sandbox/credentials';
-import { NotionEmulator, SANDBOX_PARENT_PAGE_ID } from '../../../test/sandbox/notion';
+import { SANDBOX_PARENT_PAGE_ID } from '../../../test/sandbox/notion';
+import { sandboxNotionTransport, useNotionEmulator } from './notionSandbox';
 
 jest.setTimeout(60_000);
 
@@ -31,32 +31,12 @@ const SCHEMA: SchemaProperty[] = [
 	{ name: 'Notes', type: 'rich_text' },
 ];
 
-let emulator: NotionEmulator;
-let url: string;
+const emulator = useNotionEmulator();
 let metrics: MetricsRecorder;
 
-function transport(overrides: Partial<Parameters<typeof createNotionTransport>[0]> = {}): NotionTransport {
-	return createNotionTransport({
-		token: SANDBOX_CREDENTIALS.notionToken,
-		baseUrl: url,
-		requestsPerSecond: 1000,
-		burst: 1000,
-		retry: { minDelayMs: 5, maxDelayMs: 20 },
-		metrics,
-		...overrides,
-	});
-}
+const transport = (overrides: Partial<NotionConnectionOptions> = {}): NotionTransport => sandboxNotionTransport(emulator.url, { metrics, ...overrides });
 
-beforeAll(async () => {
-	emulator = new NotionEmulator({ rateLimits: { default: null } });
-	url = await emulator.start();
-});
-afterAll(async () => {
-	await emulator.stop();
-});
 beforeEach(() => {
-	emulator.reset();
-	resetRateLimiters();
 	metrics = new MetricsRecorder();
 });
 
@@ -90,7 +70,7 @@ function site(i: number, extra: Record<string, unknown> = {}): InputRow {
 
 const sites = (n: number, extra: (i: number) => Record<string, unknown> = () => ({})) => Array.from({ length: n }, (_, i) => site(i, extra(i)));
 
-function writesSince(before: ReturnType<NotionEmulator['getStats']>): number {
+function writesSince(before: ReturnType<typeof emulator.getStats>): number {
 	const s = emulator.getStats();
 	return s.pageCreates + s.pageUpdates + s.pageTrashes - (before.pageCreates + before.pageUpdates + before.pageTrashes);
 }
@@ -386,7 +366,7 @@ describe('Query Rows', () => {
 
 describe('transport', () => {
 	it('maps Notion errors to lib errors with code and request id, and never leaks the token', async () => {
-		const bad = createNotionTransport({ token: 'secret-token-value-123', baseUrl: url, requestsPerSecond: 1000, burst: 1000 });
+		const bad = transport({ token: 'secret-token-value-123' });
 		const error = await resolveDataSource(bad, { dataSourceId: '0123456789abcdef0123456789abcdef' }).catch((e: unknown) => e as Error & { httpStatus?: number; code?: string });
 		expect(error).toMatchObject({ httpStatus: 401, code: 'unauthorized', kind: 'authentication' });
 		expect(JSON.stringify(error)).not.toContain('secret-token-value-123');

@@ -1,27 +1,16 @@
 import { NodeOperationError, type INodeExecutionData } from 'n8n-workflow';
 import { SITE_HEALTH_COLUMNS, SITE_HEALTH_KEY, siteHealthSchema } from '../../../lib/health/dashboard';
-import { resetRateLimiters } from '../../../lib/http';
 import { findProperty, type DataSourceSchema } from '../../../lib/notion';
 import { NotionSync } from '../../../nodes/NotionSync/NotionSync.node';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/credentials';
-import { NotionEmulator, SANDBOX_PARENT_PAGE_ID } from '../../sandbox/notion';
+import { SANDBOX_PARENT_PAGE_ID } from '../../sandbox/notion';
 import { fakeExecute, rl, type FakeExecuteOptions } from '../unifi/fakeExecute';
+import { useNotionEmulator } from './notionSandbox';
 import dailyHealthSync from '../../../workflows/daily-health-sync.json';
 
 jest.setTimeout(60_000);
 
-let emulator: NotionEmulator;
-beforeAll(async () => {
-	emulator = new NotionEmulator({ rateLimits: { default: null }, timestampPrecisionMs: 1 });
-	await emulator.start();
-});
-afterAll(async () => {
-	await emulator.stop();
-});
-beforeEach(() => {
-	emulator.reset();
-	resetRateLimiters();
-});
+const emulator = useNotionEmulator({ timestampPrecisionMs: 1 });
 
 const node = new NotionSync();
 const credentials = () => ({ mspNotionApi: { token: SANDBOX_CREDENTIALS.notionToken, baseUrl: emulator.url, requestsPerSecond: 1000, burst: 1000 } });
