@@ -81,23 +81,14 @@ export class MetricsRecorder {
 			this.ring[this.next] = metric;
 			this.next = (this.next + 1) % this.window;
 		}
-		const t = this.totals;
-		t.calls += 1;
-		t.failed += metric.ok ? 0 : 1;
-		t.retries += metric.retries;
-		t.rateLimited += metric.rateLimited;
-		t.totalMs += metric.durationMs;
 		let key = `${metric.service}:${metric.operation}`;
 		if (!this.operations.has(key) && this.operations.size >= this.maxOperations) key = `${metric.service}:other`;
 		let op = this.operations.get(key);
 		if (!op) {
-			op = { calls: 0, failed: 0, retries: 0, totalMs: 0 };
+			op = emptyOperation();
 			this.operations.set(key, op);
 		}
-		op.calls += 1;
-		op.failed += metric.ok ? 0 : 1;
-		op.retries += metric.retries;
-		op.totalMs += metric.durationMs;
+		add(this.totals, op, metric);
 	}
 
 	reset(): void {
@@ -119,21 +110,26 @@ export class MetricsRecorder {
 	}
 }
 
+function emptyOperation(): OperationSummary {
+	return { calls: 0, failed: 0, retries: 0, totalMs: 0 };
+}
+
+/** Count one call into the totals and into its operation's totals (running sums and window summaries alike). */
+function add(totals: Omit<MetricsSummary, 'byOperation'>, op: OperationSummary, m: CallMetric): void {
+	totals.calls += 1;
+	totals.failed += m.ok ? 0 : 1;
+	totals.retries += m.retries;
+	totals.rateLimited += m.rateLimited;
+	totals.totalMs += m.durationMs;
+	op.calls += 1;
+	op.failed += m.ok ? 0 : 1;
+	op.retries += m.retries;
+	op.totalMs += m.durationMs;
+}
+
 function summarize(calls: CallMetric[]): MetricsSummary {
 	const out: MetricsSummary = { calls: 0, failed: 0, retries: 0, rateLimited: 0, totalMs: 0, byOperation: {} };
-	for (const m of calls) {
-		out.calls += 1;
-		out.failed += m.ok ? 0 : 1;
-		out.retries += m.retries;
-		out.rateLimited += m.rateLimited;
-		out.totalMs += m.durationMs;
-		const key = `${m.service}:${m.operation}`;
-		const op = (out.byOperation[key] ??= { calls: 0, failed: 0, retries: 0, totalMs: 0 });
-		op.calls += 1;
-		op.failed += m.ok ? 0 : 1;
-		op.retries += m.retries;
-		op.totalMs += m.durationMs;
-	}
+	for (const m of calls) add(out, (out.byOperation[`${m.service}:${m.operation}`] ??= emptyOperation()), m);
 	out.totalMs = Math.round(out.totalMs);
 	return out;
 }
