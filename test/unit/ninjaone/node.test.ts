@@ -3,7 +3,7 @@ import { resetRateLimiters } from '../../../lib/http';
 import { clearNinjaTokenCache } from '../../../lib/ninjaone';
 import { NinjaOneDevices } from '../../../nodes/NinjaOneDevices/NinjaOneDevices.node';
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { rl, runNode } from '../unifi/fakeExecute';
+import { itFailsPerItemOnConfigErrors, rl, runNode } from '../unifi/fakeExecute';
 
 describe('NinjaOne Devices node (fake IExecuteFunctions, sandbox)', () => {
 	let sandbox: Sandbox;
@@ -173,23 +173,7 @@ describe('NinjaOne Devices node (fake IExecuteFunctions, sandbox)', () => {
 				{ params, credentials: creds({ baseUrl: 'ninja.example.com' }), message: /custom base URL "ninja.example.com" must look like/ },
 			]);
 
-		it('without Continue On Fail: a NodeOperationError naming the item', async () => {
-			for (const { params, credentials, message } of cases()) {
-				const error = await runNode(node, { params, credentials }).catch((e: unknown) => e);
-				expect([params.resource, params.operation, error]).toEqual([params.resource, params.operation, expect.any(NodeOperationError)]);
-				expect((error as NodeOperationError).message).toMatch(message);
-				expect((error as NodeOperationError).context.itemIndex).toBe(0);
-			}
-		});
-
-		it('with Continue On Fail: one error item per input item, paired, and no request sent', async () => {
-			for (const { params, credentials, message } of cases()) {
-				const out = await runNode(node, { params, credentials, items: 2, continueOnFail: true });
-				expect([params.resource, params.operation, out.map((o) => o.pairedItem)]).toEqual([params.resource, params.operation, [{ item: 0 }, { item: 1 }]]);
-				for (const o of out) expect(String(o.json.error)).toMatch(message);
-			}
-			expect(emu().count()).toBe(0);
-		});
+		itFailsPerItemOnConfigErrors(node, cases, () => emu().count());
 	});
 
 	it('a malformed payload fails the node naming the field', async () => {

@@ -1,6 +1,5 @@
-import { NodeOperationError } from 'n8n-workflow';
 import { NotionSync } from '../../../nodes/NotionSync/NotionSync.node';
-import { rl, runNode } from '../unifi/fakeExecute';
+import { itFailsPerItemOnConfigErrors, rl } from '../unifi/fakeExecute';
 
 /**
  * Notion Sync > Query Rows: a credential that cannot make a transport fails per item like any other error (no
@@ -22,20 +21,5 @@ describe('Notion Sync node, Query Rows: configuration errors', () => {
 		{ credentials: { mspNotionApi: { token: 'secret_abc', baseUrl: 'notion.example' } }, message: /Notion base URL "notion.example" must look like https:\/\/api.notion.com/ },
 	];
 
-	it('without Continue On Fail: a NodeOperationError naming the item', async () => {
-		for (const { credentials, message } of cases) {
-			const error = await runNode(node, { params, credentials }).catch((e: unknown) => e);
-			expect(error).toBeInstanceOf(NodeOperationError);
-			expect((error as NodeOperationError).message).toMatch(message);
-			expect((error as NodeOperationError).context.itemIndex).toBe(0);
-		}
-	});
-
-	it('with Continue On Fail: one error item per input item, paired', async () => {
-		for (const { credentials, message } of cases) {
-			const out = await runNode(node, { params, credentials, items: 2, continueOnFail: true });
-			expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
-			for (const o of out) expect(String(o.json.error)).toMatch(message);
-		}
-	});
+	itFailsPerItemOnConfigErrors(node, () => cases.map((c) => ({ params, ...c })));
 });

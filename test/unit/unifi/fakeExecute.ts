@@ -1,5 +1,5 @@
 import { constructExecutionMetaData, returnJsonArray } from 'n8n-core';
-import type { IExecuteFunctions, INode, INodeExecutionData, INodeType } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INode, type INodeExecutionData, type INodeType } from 'n8n-workflow';
 
 /**
  * A small IExecuteFunctions for running a node class in-process: parameters per item, credentials by name,
@@ -68,4 +68,35 @@ export async function runNode(node: INodeType, options: FakeExecuteOptions): Pro
 	const { ctx } = fakeExecute(options);
 	const out = (await node.execute!.call(ctx)) as INodeExecutionData[][];
 	return out[0];
+}
+
+export interface ConfigErrorCase {
+	params: Record<string, unknown>;
+	credentials: Record<string, Record<string, unknown>>;
+	message: RegExp;
+}
+
+/**
+ * The two tests every node has for a credential that cannot make a client (an empty key, a malformed URL): without
+ * Continue On Fail a NodeOperationError naming item 0; with it one paired error item per input item; and in both
+ * cases no request reaches the service (`requestsSent` reads the emulators' counters).
+ */
+export function itFailsPerItemOnConfigErrors(node: INodeType, cases: () => ConfigErrorCase[], requestsSent: () => number = () => 0): void {
+	it('without Continue On Fail: a NodeOperationError naming the item', async () => {
+		for (const { params, credentials, message } of cases()) {
+			const error = await runNode(node, { params, credentials }).catch((e: unknown) => e);
+			expect([params.resource, params.operation, error]).toEqual([params.resource, params.operation, expect.any(NodeOperationError)]);
+			expect((error as NodeOperationError).message).toMatch(message);
+			expect((error as NodeOperationError).context.itemIndex).toBe(0);
+		}
+	});
+
+	it('with Continue On Fail: one error item per input item, paired, and no request sent', async () => {
+		for (const { params, credentials, message } of cases()) {
+			const out = await runNode(node, { params, credentials, items: 2, continueOnFail: true });
+			expect([params.resource, params.operation, out.map((o) => o.pairedItem)]).toEqual([params.resource, params.operation, [{ item: 0 }, { item: 1 }]]);
+			for (const o of out) expect(String(o.json.error)).toMatch(message);
+		}
+		expect(requestsSent()).toBe(0);
+	});
 }

@@ -2,7 +2,7 @@ import { NodeApiError, NodeOperationError, type ILoadOptionsFunctions } from 'n8
 import { resetRateLimiters } from '../../../lib/http';
 import { UnifiSites } from '../../../nodes/UnifiSites/UnifiSites.node';
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { fakeExecute, rl, runNode } from './fakeExecute';
+import { fakeExecute, itFailsPerItemOnConfigErrors, rl, runNode } from './fakeExecute';
 
 describe('UniFi Sites node (fake IExecuteFunctions, sandbox)', () => {
 	let sandbox: Sandbox;
@@ -202,24 +202,7 @@ describe('UniFi Sites node (fake IExecuteFunctions, sandbox)', () => {
 			]),
 		];
 
-		it('without Continue On Fail: a NodeOperationError naming the item', async () => {
-			for (const { params, credentials, message } of cases()) {
-				const error = await runNode(node, { params, credentials }).catch((e: unknown) => e);
-				expect([params.resource, params.operation, error]).toEqual([params.resource, params.operation, expect.any(NodeOperationError)]);
-				expect((error as NodeOperationError).message).toMatch(message);
-				expect((error as NodeOperationError).context.itemIndex).toBe(0);
-			}
-		});
-
-		it('with Continue On Fail: one error item per input item, paired, and no request sent', async () => {
-			for (const { params, credentials, message } of cases()) {
-				const out = await runNode(node, { params, credentials, items: 2, continueOnFail: true });
-				expect([params.resource, params.operation, out.map((o) => o.pairedItem)]).toEqual([params.resource, params.operation, [{ item: 0 }, { item: 1 }]]);
-				for (const o of out) expect(String(o.json.error)).toMatch(message);
-			}
-			expect(sandbox.unifi!.count()).toBe(0);
-			expect(sandbox.unifiNetwork!.count()).toBe(0);
-		});
+		itFailsPerItemOnConfigErrors(node, cases, () => sandbox.unifi!.count() + sandbox.unifiNetwork!.count());
 	});
 
 	it('fails a malformed payload with the field in the node error', async () => {
