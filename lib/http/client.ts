@@ -420,6 +420,7 @@ export class ServiceHttpClient {
 			rateLimited,
 			ok,
 			throttledMs,
+			at: Date.now(),
 		});
 	}
 }

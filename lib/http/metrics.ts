@@ -21,6 +21,8 @@ export interface CallMetric {
 	ok: boolean;
 	/** Time spent waiting for the rate limiter before the call(s). */
 	throttledMs: number;
+	/** When the call finished (epoch ms), for logs that place calls in time. */
+	at?: number;
 }
 
 export interface OperationSummary {
@@ -44,6 +46,11 @@ export interface MetricsOptions {
 	window?: number;
 	/** How many distinct service:operation keys get their own totals; later ones are summed under `service:other`. */
 	maxOperations?: number;
+	/**
+	 * Another recorder that sees every call too. A node run that logs its own calls records into a recorder of its
+	 * own and forwards to `globalMetrics`, so the process-wide totals stay complete.
+	 */
+	forwardTo?: MetricsRecorder;
 }
 
 export const DEFAULT_METRICS_WINDOW = 1_000;
@@ -57,10 +64,12 @@ export class MetricsRecorder {
 	private next = 0;
 	private totals = { calls: 0, failed: 0, retries: 0, rateLimited: 0, totalMs: 0 };
 	private operations = new Map<string, OperationSummary>();
+	private readonly forwardTo?: MetricsRecorder;
 
 	constructor(options: MetricsOptions = {}) {
 		this.window = Math.max(1, Math.floor(options.window ?? DEFAULT_METRICS_WINDOW));
 		this.maxOperations = Math.max(1, Math.floor(options.maxOperations ?? DEFAULT_MAX_OPERATIONS));
+		this.forwardTo = options.forwardTo;
 	}
 
 	/** Calls recorded since creation or the last reset (all of them, not just the window). */
@@ -89,6 +98,7 @@ export class MetricsRecorder {
 			this.operations.set(key, op);
 		}
 		add(this.totals, op, metric);
+		this.forwardTo?.record(metric);
 	}
 
 	reset(): void {

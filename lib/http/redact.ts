@@ -63,6 +63,9 @@ const PATTERNS: Array<[RegExp, string]> = [
 	// Not a field path in a validation message ("token: expected string", "password: missing, expected ..."), which names a field, not its value.
 	[/((?:x-api-key|apikey|api_key|api-key|access_token|refresh_token|client_secret|password|token)"?\s*[:=]\s*"?)(?!(?:expected|missing|unknown field)\b)[^\s"&,;}]+/gi, `$1${MASK}`],
 	[/\b(secret_|ntn_|pat-(?:na|eu)1-)[A-Za-z0-9-]{8,}/g, MASK],
+	// Supabase keys: legacy service_role/anon keys are JWTs, newer ones start with sb_secret_ / sb_publishable_.
+	[/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, MASK],
+	[/\bsb_(?:secret|publishable)_[A-Za-z0-9_-]{8,}/g, MASK],
 ];
 
 function secretsFor(extraSecrets: Iterable<string>): Secret[] {

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Pool, type PoolConfig } from 'pg';
 import { Emulator, headerValue, HttpError, type EmulatorOptions, type RateLimitDecision, type SandboxRequest, type SandboxResponse } from './core';
+import { listMigrations } from '../../lib/opslog/migrations';
 import { SANDBOX_CREDENTIALS } from './credentials';
 
 /**
@@ -21,7 +22,7 @@ export interface SupabaseEmulatorOptions extends EmulatorOptions {
 	databaseUrl?: string;
 	/** Force the embedded PostgreSQL even if a server is configured through env. */
 	embedded?: boolean;
-	/** SQL files applied inside the instance schema at start (default: lib/supabase/schema.sql when it exists). */
+	/** SQL files applied inside the instance schema at start (default: the ops log migrations, lib/opslog/migrations). */
 	schemaFiles?: string[];
 	/** SQL statements applied inside the instance schema at start (after schemaFiles). */
 	schemaSql?: string[];
@@ -47,7 +48,14 @@ interface PgError extends Error {
 }
 
 const RESERVED = new Set(['select', 'order', 'limit', 'offset', 'columns', 'on_conflict']);
-const DEFAULT_SCHEMA_FILE = path.resolve(__dirname, '..', '..', 'lib', 'supabase', 'schema.sql');
+
+function openApiType(pgType: string): string {
+	if (/^(integer|bigint|smallint)$/.test(pgType)) return 'integer';
+	if (/^(numeric|real|double precision)$/.test(pgType)) return 'number';
+	if (pgType === 'boolean') return 'boolean';
+	if (pgType === 'ARRAY') return 'array';
+	return 'string';
+}
 
 export function quoteIdent(name: string): string {
 	return `"${name.replace(/"/g, '""')}"`;
@@ -373,6 +381,9 @@ export class SupabaseEmulator extends Emulator {
 	constructor(options: SupabaseEmulatorOptions = {}) {
 		super(options);
 		this.sopts = options;
+		// The root answers with the OpenAPI description of the exposed tables: n8n's Supabase credential test and
+		// its table/column pickers read it.
+		this.route('GET', '/rest/v1', (req) => this.openApi(req), { name: 'GET /rest/v1/' });
 		this.route('GET', '/rest/v1/:table', (req) => this.select(req), { name: 'GET /rest/v1/:table' });
 		this.route('HEAD', '/rest/v1/:table', async (req) => ({ ...(await this.select(req)), body: undefined }));
 		this.route('POST', '/rest/v1/:table', (req) => this.insert(req));
@@ -441,7 +452,7 @@ export class SupabaseEmulator extends Emulator {
 	}
 
 	private schemaStatements(): string[] {
-		const files = this.sopts.schemaFiles ?? (this.sopts.schemaSql === undefined && fs.existsSync(DEFAULT_SCHEMA_FILE) ? [DEFAULT_SCHEMA_FILE] : []);
+		const files = this.sopts.schemaFiles ?? (this.sopts.schemaSql === undefined ? listMigrations().map((m) => m.file) : []);
 		return [...files.map((f) => fs.readFileSync(f, 'utf8')), ...(this.sopts.schemaSql ?? [])];
 	}
 
@@ -529,7 +540,37 @@ export class SupabaseEmulator extends Emulator {
 
 	// ------------------------------------------------------------------ request parsing
 
+	/**
+	 * PostgREST serves one schema unless others are exposed; `Accept-Profile` (reads) / `Content-Profile` (writes)
+	 * naming any other schema is refused with PGRST106, as a Supabase project without exposed custom schemas does.
+	 */
+	private checkProfile(req: SandboxRequest): void {
+		const profile = headerValue(req, req.method === 'GET' || req.method === 'HEAD' ? 'accept-profile' : 'content-profile');
+		if (profile !== undefined && profile !== 'public') {
+			throw pgrstError(406, 'PGRST106', 'The schema must be one of the following: public', null, null);
+		}
+	}
+
+	private async openApi(req: SandboxRequest): Promise<SandboxResponse> {
+		this.checkProfile(req);
+		await this.loadCatalog();
+		const paths: Record<string, unknown> = { '/': { get: { summary: 'OpenAPI description (this document)' } } };
+		const definitions: Record<string, unknown> = {};
+		for (const table of [...this.tables.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+			paths[`/${table.name}`] = { get: {}, post: {}, patch: {}, delete: {} };
+			const properties: Record<string, unknown> = {};
+			for (const column of table.columns.values()) properties[column.name] = { format: column.type, type: openApiType(column.type) };
+			definitions[table.name] = { type: 'object', required: table.primaryKey, properties };
+		}
+		return {
+			status: 200,
+			headers: { 'content-type': 'application/openapi+json; charset=utf-8' },
+			body: { swagger: '2.0', info: { title: 'PostgREST API (sandbox)', version: '12' }, basePath: '/', schemes: ['http'], paths, definitions },
+		};
+	}
+
 	private async table(req: SandboxRequest): Promise<Table> {
+		this.checkProfile(req);
 		const name = req.params.table;
 		let table = this.tables.get(name);
 		if (!table) {

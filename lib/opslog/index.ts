@@ -1,0 +1,3 @@
+export * from './migrations';
+export * from './rows';
+export * from './writer';
