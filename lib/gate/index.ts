@@ -1,0 +1,4 @@
+export { normaliseIdentity, identitySchema, nonEmptyText, type GateDecision, type GateReason, type GateResult } from './reasons';
+export * from './changeRequest';
+export * from './changeHash';
+export * from './rules';
