@@ -10,6 +10,7 @@ import * as deviceGet from './actions/device/get.operation';
 import * as deviceGetAll from './actions/device/getAll.operation';
 import * as deviceHealthGetAll from './actions/deviceHealth/getAll.operation';
 import * as organizationGetAll from './actions/organization/getAll.operation';
+import { executeWithOpsLog, opsLogProperty } from '../shared/opsLog';
 import { router } from './actions/router';
 import { ninjaOneApiTest } from './methods/credentialTest';
 import { searchDevices, searchOrganizations } from './methods/listSearch';
@@ -33,7 +34,7 @@ export class NinjaOneDevices implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'mspNinjaOneApi', required: true, testedBy: 'ninjaOneApiTest' }],
+		credentials: [{ name: 'mspNinjaOneApi', required: true, testedBy: 'ninjaOneApiTest' }, { name: 'supabaseApi', required: true, displayOptions: { show: { opsLog: [true] } } }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -99,6 +100,7 @@ export class NinjaOneDevices implements INodeType {
 			...deviceGetAll.description,
 			...deviceHealthGetAll.description,
 			...organizationGetAll.description,
+			opsLogProperty,
 		],
 	};
 
@@ -108,6 +110,6 @@ export class NinjaOneDevices implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return router.call(this);
+		return executeWithOpsLog(this, 'ninjaone', () => router.call(this));
 	}
 }

@@ -6,6 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import * as ensure from './actions/database/ensure.operation';
+import { executeWithOpsLog, opsLogProperty } from '../shared/opsLog';
 import { router } from './actions/router';
 import * as query from './actions/row/query.operation';
 import * as upsert from './actions/row/upsert.operation';
@@ -26,7 +27,7 @@ export class NotionSync implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'mspNotionApi', required: true }],
+		credentials: [{ name: 'mspNotionApi', required: true }, { name: 'supabaseApi', required: true, displayOptions: { show: { opsLog: [true] } } }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -80,6 +81,7 @@ export class NotionSync implements INodeType {
 			...ensure.description,
 			...upsert.description,
 			...query.description,
+			opsLogProperty,
 		],
 	};
 
@@ -88,6 +90,6 @@ export class NotionSync implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return router.call(this);
+		return executeWithOpsLog(this, 'notion', () => router.call(this));
 	}
 }

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { createNotionTransport, type NotionTransport } from '../../lib/notion';
+import { runMetrics } from '../shared/opsLog';
 
 /** The Notion transport for this node's credential (one rate limiter per token in the process). */
 export async function getNotionTransport(ctx: IExecuteFunctions | ILoadOptionsFunctions): Promise<NotionTransport> {
@@ -16,5 +17,6 @@ export async function getNotionTransport(ctx: IExecuteFunctions | ILoadOptionsFu
 		notionVersion: credentials.notionVersion,
 		requestsPerSecond: credentials.requestsPerSecond,
 		burst: credentials.burst,
+		metrics: runMetrics(ctx),
 	});
 }

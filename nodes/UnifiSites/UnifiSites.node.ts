@@ -11,6 +11,7 @@ import * as hostGet from './actions/host/get.operation';
 import * as hostGetAll from './actions/host/getAll.operation';
 import * as ispMetricGet from './actions/ispMetric/get.operation';
 import * as networkGetAll from './actions/network/getAll.operation';
+import { executeWithOpsLog, opsLogProperty } from '../shared/opsLog';
 import { router } from './actions/router';
 import * as siteGet from './actions/site/get.operation';
 import * as siteGetAll from './actions/site/getAll.operation';
@@ -47,6 +48,8 @@ export class UnifiSites implements INodeType {
 				required: true,
 				displayOptions: { show: { resource: ['client', 'network'] } },
 			},
+			// n8n's Supabase credential, for the optional ops log (nodes/shared/opsLog.ts; written out for the linter).
+			{ name: 'supabaseApi', required: true, displayOptions: { show: { opsLog: [true] } } },
 		],
 		properties: [
 			{
@@ -160,6 +163,7 @@ export class UnifiSites implements INodeType {
 			...networkGetAll.description,
 			...siteGet.description,
 			...siteGetAll.description,
+			opsLogProperty,
 		],
 	};
 
@@ -168,6 +172,6 @@ export class UnifiSites implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return router.call(this);
+		return executeWithOpsLog(this, 'unifi', () => router.call(this));
 	}
 }

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { UnifiNetworkClient, UnifiSiteManagerClient } from '../../lib/unifi';
+import { runMetrics } from '../shared/opsLog';
 
 /**
  * Builds the lib clients from the node's credentials.
@@ -25,7 +26,7 @@ export interface NetworkCredential {
 
 export async function getSiteManagerClient(ctx: IExecuteFunctions | ILoadOptionsFunctions): Promise<UnifiSiteManagerClient> {
 	const credentials = await ctx.getCredentials<SiteManagerCredential & Record<string, unknown>>('mspUnifiSiteManagerApi');
-	return new UnifiSiteManagerClient({ apiKey: credentials.apiKey, baseUrl: credentials.baseUrl });
+	return new UnifiSiteManagerClient({ apiKey: credentials.apiKey, baseUrl: credentials.baseUrl, metrics: runMetrics(ctx) });
 }
 
 export async function getNetworkClient(ctx: IExecuteFunctions | ILoadOptionsFunctions): Promise<UnifiNetworkClient> {
@@ -35,5 +36,6 @@ export async function getNetworkClient(ctx: IExecuteFunctions | ILoadOptionsFunc
 		apiKey: credentials.apiKey,
 		allowSelfSigned: credentials.allowSelfSigned === true,
 		pathPrefix: credentials.pathPrefix,
+		metrics: runMetrics(ctx),
 	});
 }

@@ -9,6 +9,7 @@ import {
 } from 'n8n-workflow';
 import { isMspOpsError, type MspOpsError } from '../../lib/errors';
 import { redact } from '../../lib/http/redact';
+import { noteItemError } from './opsLog';
 
 /**
  * The one place where lib errors become n8n errors, and where per-item execution, continueOnFail and
@@ -58,8 +59,13 @@ export function errorItemJson(error: unknown): IDataObject {
  * (their parameters read from item 0) call it with itemIndex 0 and, if the whole run failed, every input item.
  */
 export function failedItems(ctx: IExecuteFunctions, error: unknown, itemIndex: number, pairedItems: readonly number[] = [itemIndex]): INodeExecutionData[] {
-	if (ctx.continueOnFail()) return pairedItems.map((item) => ({ json: errorItemJson(error), pairedItem: { item } }));
-	throw toNodeError(ctx.getNode(), error, itemIndex);
+	if (ctx.continueOnFail()) {
+		noteItemError(ctx, error, itemIndex);
+		return pairedItems.map((item) => ({ json: errorItemJson(error), pairedItem: { item } }));
+	}
+	const nodeError = toNodeError(ctx.getNode(), error, itemIndex);
+	noteItemError(ctx, error, itemIndex, nodeError);
+	throw nodeError;
 }
 
 /**

@@ -45,7 +45,7 @@ main().catch((error: unknown) => {
 
 /** A copy of the emulator's sources in `dir`, with the PostgreSQL binaries package as a real directory there. */
 function copyPackage(dir: string): void {
-	for (const entry of ['package.json', path.join('lib', 'supabase'), path.join('test', 'sandbox')]) {
+	for (const entry of ['package.json', path.join('lib', 'opslog'), path.join('test', 'sandbox')]) {
 		if (fs.existsSync(path.join(REPO, entry))) fs.cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true });
 	}
 	const modules = path.join(dir, 'node_modules');

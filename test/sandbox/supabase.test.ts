@@ -145,6 +145,29 @@ describe('SupabaseEmulator on the local PostgreSQL server', () => {
 		expect(noColumn.error?.code).toBe('42703');
 	});
 
+	it('describes its tables at /rest/v1/ (OpenAPI, as n8n\'s Supabase credential test and pickers read it)', async () => {
+		const headers = { apikey: KEY, authorization: `Bearer ${KEY}`, prefer: 'return=representation' };
+		const res = await fetch(`${emulator.url}/rest/v1/`, { headers });
+		expect(res.status).toBe(200);
+		const doc = (await res.json()) as { paths: Record<string, unknown>; definitions: Record<string, { properties: Record<string, { type: string }> }> };
+		expect(Object.keys(doc.paths)).toEqual(['/', '/integration_logs']);
+		expect(doc.definitions.integration_logs.properties.attempts).toEqual({ format: 'integer', type: 'integer' });
+		expect((await fetch(`${emulator.url}/rest/v1/`, { headers: { prefer: 'return=representation' } })).status).toBe(401);
+	});
+
+	it('refuses a schema profile other than public (PGRST106), as a project without exposed schemas does', async () => {
+		const headers = { apikey: KEY, 'accept-profile': 'ops' };
+		const res = await fetch(`${emulator.url}/rest/v1/integration_logs`, { headers });
+		expect(res.status).toBe(406);
+		expect(((await res.json()) as { code: string }).code).toBe('PGRST106');
+		const write = await fetch(`${emulator.url}/rest/v1/integration_logs`, {
+			method: 'POST',
+			headers: { apikey: KEY, 'content-profile': 'ops', 'content-type': 'application/json' },
+			body: JSON.stringify({ source: 's', external_id: 'x' }),
+		});
+		expect(write.status).toBe(406);
+	});
+
 	it('rejects a bad key with the gateway 401', async () => {
 		const bad = createClient(emulator.url, 'wrong-key', CLIENT_OPTIONS);
 		const res = await bad.from('integration_logs').select('*');

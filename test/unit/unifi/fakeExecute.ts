@@ -15,6 +15,9 @@ export interface FakeExecuteOptions {
 	nodeType?: string;
 	/** The workflow's time zone (`getTimezone()`), default UTC. */
 	timezone?: string;
+	/** `getWorkflow()` and `getExecutionId()` (default a test workflow and execution). */
+	workflow?: { id: string; name: string };
+	executionId?: string;
 }
 
 export interface FakeRun {
@@ -44,6 +47,9 @@ export function fakeExecute(options: FakeExecuteOptions): FakeRun {
 		getNode: () => node,
 		continueOnFail: () => options.continueOnFail === true,
 		getTimezone: () => options.timezone ?? 'UTC',
+		getWorkflow: () => ({ active: false, ...(options.workflow ?? { id: 'wfUnitTest', name: 'Unit test workflow' }) }),
+		getExecutionId: () => options.executionId ?? 'exec-unit-1',
+		logger: { warn: () => undefined, info: () => undefined, debug: () => undefined, error: () => undefined },
 		getCredentials: async (name: string) => {
 			credentialCalls.push(name);
 			const c = options.credentials[name];

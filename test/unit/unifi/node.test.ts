@@ -28,7 +28,7 @@ describe('UniFi Sites node (fake IExecuteFunctions, sandbox)', () => {
 		const d = node.description;
 		expect(d.name).toBe('unifiSites');
 		expect(d.usableAsTool).toBe(true);
-		expect(d.credentials?.map((c) => c.name)).toEqual(['mspUnifiSiteManagerApi', 'mspUnifiNetworkApi']);
+		expect(d.credentials?.map((c) => c.name)).toEqual(['mspUnifiSiteManagerApi', 'mspUnifiNetworkApi', 'supabaseApi']);
 		expect(d.credentials?.[1].displayOptions?.show?.resource).toEqual(['client', 'network']);
 		const resource = d.properties.find((p) => p.name === 'resource')!;
 		const names = (resource.options as Array<{ name: string }>).map((o) => o.name);

@@ -1,0 +1,230 @@
+import type { IDataObject, IExecuteFunctions, INodeCredentialDescription, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { isMspOpsError, type ServiceName } from '../../lib/errors';
+import { globalMetrics, MetricsRecorder } from '../../lib/http/metrics';
+import { redact } from '../../lib/http/redact';
+import { apiMetricRows, clip, SupabaseOpsLog, type IntegrationLogRow, type OpsLogSink, type OpsLogWriteResult, type RunContext } from '../../lib/opslog';
+
+/**
+ * The optional Supabase ops log of every service node: with "Log to Supabase" on, the node writes the API calls of
+ * its run to api_metrics and its errors to integration_logs, through n8n's own Supabase credential (the one the
+ * built-in Supabase node uses, so a project needs one credential for both).
+ *
+ * Logging never decides the outcome of the node: a log that cannot be written is reported on the output items
+ * (`opsLogError`) and as a warning on the node, and the node's own result or error stands.
+ */
+
+export const OPS_LOG_CREDENTIAL = 'supabaseApi';
+
+/** How the nodes declare it (written out literally in each node's description, as n8n's linter needs). */
+export const opsLogCredential: INodeCredentialDescription = {
+	name: OPS_LOG_CREDENTIAL,
+	required: true,
+	displayOptions: { show: { opsLog: [true] } },
+};
+
+export const opsLogProperty: INodeProperties = {
+	displayName: 'Log to Supabase',
+	name: 'opsLog',
+	type: 'boolean',
+	default: false,
+	noDataExpression: true,
+	description:
+		"Whether to write this run's API calls (api_metrics) and errors (integration_logs) to the Supabase ops log. The project needs the ops log schema (see the package README).",
+};
+
+/** Most calls and errors one run itemises; a run beyond that logs the rest as a count. */
+export const OPS_LOG_MAX_CALLS = 10_000;
+export const OPS_LOG_MAX_ERRORS = 1_000;
+
+interface OpsLogRun {
+	metrics: MetricsRecorder;
+	errors: IntegrationLogRow[];
+	droppedErrors: number;
+	service: ServiceName;
+	operation: string;
+}
+
+/** Runs with the ops log on, by execution context; gone when the run ends. */
+const runs = new WeakMap<object, OpsLogRun>();
+/** Node errors whose cause was already logged by `noteItemError` (so the thrown copy is not logged twice). */
+const noted = new WeakSet<object>();
+
+/** The recorder the clients of this run record their calls into, when the ops log is on (else the global one). */
+export function runMetrics(ctx: object): MetricsRecorder | undefined {
+	return runs.get(ctx)?.metrics;
+}
+
+/** Sink factory, replaceable in tests; the default writes through supabase-js. */
+export type OpsLogSinkFactory = (credential: { host?: unknown; serviceRole?: unknown }) => OpsLogSink;
+let sinkFactory: OpsLogSinkFactory = (credential) => new SupabaseOpsLog({ url: String(credential.host ?? ''), serviceKey: String(credential.serviceRole ?? '') });
+export function setOpsLogSinkFactory(factory?: OpsLogSinkFactory): void {
+	sinkFactory = factory ?? ((credential) => new SupabaseOpsLog({ url: String(credential.host ?? ''), serviceKey: String(credential.serviceRole ?? '') }));
+}
+
+function errorRow(run: OpsLogRun, error: unknown, itemIndex: number | undefined): IntegrationLogRow {
+	if (isMspOpsError(error)) {
+		const { message: _message, ...details } = error.toJSON();
+		return {
+			service: error.service && error.service !== 'internal' ? error.service : run.service,
+			operation: clip(error.operation ?? run.operation, 120),
+			level: 'error',
+			message: clip(redact(error.message) || 'error'),
+			context: { ...details, ...(itemIndex !== undefined ? { itemIndex } : {}) } as IDataObject,
+		};
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	const extra = error && typeof error === 'object' ? (error as { description?: unknown; httpCode?: unknown }) : {};
+	return {
+		service: run.service,
+		operation: clip(run.operation, 120),
+		level: 'error',
+		message: clip(redact(message) || 'error'),
+		context: {
+			...(itemIndex !== undefined ? { itemIndex } : {}),
+			...(typeof extra.description === 'string' && extra.description ? { description: clip(redact(extra.description), 1000) } : {}),
+			...(typeof extra.httpCode === 'string' ? { httpCode: extra.httpCode } : {}),
+		},
+	};
+}
+
+/**
+ * Called where an item fails (nodes/shared/n8nAdapter): remembers the error for the ops log of this run. `thrown`
+ * is the n8n error that will be thrown for it, if any, so the run does not log it a second time.
+ */
+export function noteItemError(ctx: object, error: unknown, itemIndex: number | undefined, thrown?: object): void {
+	const run = runs.get(ctx);
+	if (!run) return;
+	if (thrown) noted.add(thrown);
+	if (run.errors.length >= OPS_LOG_MAX_ERRORS) {
+		run.droppedErrors += 1;
+		return;
+	}
+	run.errors.push(errorRow(run, error, itemIndex));
+}
+
+function opsLogEnabled(ctx: IExecuteFunctions): boolean {
+	try {
+		return ctx.getNodeParameter('opsLog', 0, false) === true;
+	} catch {
+		return false;
+	}
+}
+
+function runContext(ctx: IExecuteFunctions): RunContext {
+	const workflow = (() => {
+		try {
+			return ctx.getWorkflow();
+		} catch {
+			return undefined;
+		}
+	})();
+	const executionId = (() => {
+		try {
+			return ctx.getExecutionId();
+		} catch {
+			return undefined;
+		}
+	})();
+	return {
+		workflow_id: workflow?.id ? String(workflow.id) : null,
+		workflow_name: workflow?.name ?? null,
+		execution_id: executionId ? String(executionId) : null,
+		node_name: ctx.getNode().name,
+	};
+}
+
+function describeFailure(result: OpsLogWriteResult): string {
+	const first = result.failures[0];
+	const rows = result.failures.reduce((n, f) => n + f.rows, 0);
+	return `${first.message}${result.failures.length > 1 ? ` (${rows} rows in ${result.failures.length} writes not logged)` : ''}`;
+}
+
+async function writeRun(ctx: IExecuteFunctions, run: OpsLogRun): Promise<OpsLogWriteResult> {
+	const context = runContext(ctx);
+	const calls = run.metrics.calls;
+	const errors = run.errors.map((row) => ({ ...row, ...context }));
+	const notItemised = run.metrics.recorded - calls.length;
+	if (notItemised > 0 || run.droppedErrors > 0) {
+		errors.push({
+			...context,
+			service: run.service,
+			operation: clip(run.operation, 120),
+			level: 'warning',
+			message: `This run made ${run.metrics.recorded} API calls and met ${run.errors.length + run.droppedErrors} errors; the log itemises the last ${calls.length} calls and the first ${run.errors.length} errors.`,
+			context: { callsNotItemised: notItemised, errorsNotItemised: run.droppedErrors },
+		});
+	}
+	try {
+		const credential = await ctx.getCredentials<{ host?: unknown; serviceRole?: unknown }>(OPS_LOG_CREDENTIAL);
+		const sink = sinkFactory(credential);
+		return await sink.write({ integration_logs: errors, api_metrics: apiMetricRows(calls, context) });
+	} catch (error) {
+		const message = redact(error instanceof Error ? error.message : String(error));
+		return {
+			ok: false,
+			written: {},
+			duplicates: {},
+			failures: [{ table: 'api_metrics', rows: calls.length + errors.length, code: 'config', message: message.startsWith('Supabase') ? message : `Supabase ops log: ${message}` }],
+		};
+	}
+}
+
+/**
+ * Run a node's operation with the ops log when the node's "Log to Supabase" is on (else just run it). The run's
+ * calls and errors are written after the operation finished or failed; its result or its error is returned as is,
+ * with `opsLogError` on every output item when the log could not be written.
+ */
+export async function executeWithOpsLog(
+	ctx: IExecuteFunctions,
+	service: ServiceName,
+	execute: () => Promise<INodeExecutionData[][]>,
+): Promise<INodeExecutionData[][]> {
+	if (!opsLogEnabled(ctx)) return execute();
+	const resource = (() => {
+		try {
+			return `${String(ctx.getNodeParameter('resource', 0, ''))}.${String(ctx.getNodeParameter('operation', 0, ''))}`;
+		} catch {
+			return '';
+		}
+	})();
+	const run: OpsLogRun = {
+		metrics: new MetricsRecorder({ window: OPS_LOG_MAX_CALLS, forwardTo: globalMetrics }),
+		errors: [],
+		droppedErrors: 0,
+		service,
+		operation: resource,
+	};
+	runs.set(ctx, run);
+	let output: INodeExecutionData[][] | undefined;
+	let failure: { error: unknown } | undefined;
+	try {
+		output = await execute();
+	} catch (error) {
+		failure = { error };
+	} finally {
+		runs.delete(ctx);
+	}
+	if (failure && !(failure.error && typeof failure.error === 'object' && noted.has(failure.error))) {
+		run.errors.push(errorRow(run, failure.error, undefined));
+	}
+	const result = await writeRun(ctx, run);
+	if (!result.ok) {
+		const message = describeFailure(result);
+		try {
+			ctx.logger?.warn(message);
+		} catch {
+			// a logger that cannot log must not fail the node either
+		}
+		if (output) {
+			for (const items of output) for (const item of items) item.json.opsLogError = message;
+			const hints = (ctx as { addExecutionHints?: (...hints: Array<{ message: string; type: 'warning'; location: 'outputPane' }>) => void }).addExecutionHints;
+			try {
+				hints?.call(ctx, { message, type: 'warning', location: 'outputPane' });
+			} catch {
+				// hints are a convenience of newer n8n versions
+			}
+		}
+	}
+	if (failure) throw failure.error;
+	return output ?? [];
+}
