@@ -2,3 +2,4 @@ export { normaliseIdentity, identitySchema, nonEmptyText, type GateDecision, typ
 export * from './changeRequest';
 export * from './changeHash';
 export * from './rules';
+export * from './stages';
