@@ -3,3 +3,5 @@ export * from './changeRequest';
 export * from './changeHash';
 export * from './rules';
 export * from './stages';
+export * from './approvalToken';
+export * from './verify';
