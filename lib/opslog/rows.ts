@@ -62,7 +62,7 @@ export const workflowRunRowSchema = z
 		execution_id: z.string().min(1).max(200),
 		pipeline: z.string().min(1).max(120),
 		status: z.enum(RUN_STATUSES),
-		started_at: iso,
+		started_at: iso.nullish(),
 		finished_at: iso,
 		items_read: count,
 		items_created: count,
@@ -72,7 +72,7 @@ export const workflowRunRowSchema = z
 		error_message: z.string().max(MAX_TEXT).nullish(),
 		context: jsonObject.default({}),
 	})
-	.refine((row) => Date.parse(row.finished_at) >= Date.parse(row.started_at), {
+	.refine((row) => !row.started_at || Date.parse(row.finished_at) >= Date.parse(row.started_at), {
 		message: 'finished_at must not be before started_at',
 		path: ['finished_at'],
 	});

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeCredentialDescription, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { isMspOpsError, type ServiceName } from '../../lib/errors';
 import { globalMetrics, MetricsRecorder } from '../../lib/http/metrics';
-import { redact } from '../../lib/http/redact';
+import { redact, redactValue } from '../../lib/http/redact';
 import { apiMetricRows, clip, SupabaseOpsLog, type IntegrationLogRow, type OpsLogSink, type OpsLogWriteResult, type RunContext } from '../../lib/opslog';
 
 /**
@@ -73,7 +73,21 @@ function errorRow(run: OpsLogRun, error: unknown, itemIndex: number | undefined)
 		};
 	}
 	const message = error instanceof Error ? error.message : String(error);
-	const extra = error && typeof error === 'object' ? (error as { description?: unknown; httpCode?: unknown }) : {};
+	const extra = error && typeof error === 'object' ? (error as { description?: unknown; httpCode?: unknown; errorResponse?: unknown }) : {};
+	// A NodeApiError made by toNodeError keeps the lib error's JSON (service, code, field, ...) as its errorResponse.
+	const response = extra.errorResponse;
+	const cause = response && typeof response === 'object' && typeof (response as { kind?: unknown }).kind === 'string' ? (response as Record<string, unknown>) : undefined;
+	if (cause) {
+		const { message: _message, ...details } = cause;
+		const service = typeof cause.service === 'string' && cause.service !== 'internal' ? (cause.service as ServiceName) : run.service;
+		return {
+			service,
+			operation: clip(typeof cause.operation === 'string' ? cause.operation : run.operation, 120),
+			level: 'error',
+			message: clip(redact(message) || 'error'),
+			context: redactValue({ ...details, ...(itemIndex !== undefined ? { itemIndex } : {}) }) as IDataObject,
+		};
+	}
 	return {
 		service: run.service,
 		operation: clip(run.operation, 120),

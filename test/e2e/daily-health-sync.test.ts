@@ -11,10 +11,23 @@ import * as path from 'node:path';
 import { hostVersions } from './harness';
 import { useSandboxedN8n } from './sandboxCredentials';
 
-const workflow = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'workflows', 'daily-health-sync.json'), 'utf8')) as Record<string, unknown>;
+const readWorkflow = (file: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'workflows', file), 'utf8')) as Record<string, unknown> & { id: string };
+const workflow = readWorkflow('daily-health-sync.json');
+const errorLogger = readWorkflow('ops-error-logger.json');
+
+async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await fn();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 500));
+	}
+}
 
 describe.each(hostVersions())('Daily Health Sync on n8n %s', (version) => {
-	const ctx = useSandboxedN8n(version, ['unifi', 'unifiNetwork', 'ninjaone', 'notion']);
+	const ctx = useSandboxedN8n(version, ['unifi', 'unifiNetwork', 'ninjaone', 'notion', 'supabase']);
+	const db = <R extends Record<string, unknown> = Record<string, any>>(sql: string, params: unknown[] = []) => ctx.sandbox.supabase!.query<R>(sql, params);
 
 	/** Writes the Notion emulator has served: pages (create/update/trash) and all writes (pages, databases, data sources). */
 	const writes = () => {
@@ -24,6 +37,8 @@ describe.each(hostVersions())('Daily Health Sync on n8n %s', (version) => {
 
 	test('scores every site, syncs them into Notion, and a re-run writes nothing', async () => {
 		const world = ctx.sandbox.world;
+		// The pipeline names the bundled error logger as its Error Workflow.
+		await ctx.n8n.importWorkflow(errorLogger);
 		const first = await ctx.n8n.run(workflow);
 		expect(first.error).toBeUndefined();
 		expect(first.status).toBe('success');
@@ -74,5 +89,86 @@ describe.each(hostVersions())('Daily Health Sync on n8n %s', (version) => {
 		expect(second.json('Upsert Site Health').map((u) => u.action)).toEqual(Array(world.sites.length).fill('unchanged'));
 		expect(writes()).toEqual(before);
 		expect(ctx.sandbox.notion!.rows(String(ensured.databaseId))).toHaveLength(world.sites.length);
+
+		// Ops log: every service node logged to Supabase without trouble.
+		for (const result of [first, second]) {
+			for (const name of ['UniFi Sites', 'UniFi WiFi Clients', 'NinjaOne Organizations', 'NinjaOne Device Health', 'NinjaOne Alerts', 'Ensure Database', 'Upsert Site Health']) {
+				expect([name, result.json(name).filter((i) => 'opsLogError' in i).map((i) => i.opsLogError)]).toEqual([name, []]);
+			}
+		}
+		// One summary row per run, with the counts the Notion Sync reported.
+		const summaries = await db('select * from workflow_execution_logs order by finished_at');
+		expect(summaries.map((r) => [r.pipeline, r.workflow_id, r.status, r.items_read, r.items_created, r.items_updated, r.items_unchanged, r.items_failed])).toEqual([
+			['Daily Health Sync', workflow.id, 'success', world.sites.length, world.sites.length, 0, 0, 0],
+			['Daily Health Sync', workflow.id, 'success', world.sites.length, 0, 0, world.sites.length, 0],
+		]);
+		expect(summaries.every((r) => Number(r.duration_ms) > 0 && r.execution_id)).toBe(true);
+		// One api_metrics row per request each emulator answered: nothing lost, nothing twice.
+		const metrics = await db<{ service: string; n: number }>('select service, count(*)::int as n from api_metrics group by service order by service');
+		expect(metrics).toEqual([
+			{ service: 'ninjaone', n: ctx.sandbox.ninjaone!.count() },
+			{ service: 'notion', n: ctx.sandbox.notion!.count() },
+			{ service: 'unifi', n: ctx.sandbox.unifi!.count() },
+			{ service: 'unifi-network', n: ctx.sandbox.unifiNetwork!.count() },
+		]);
+		// Read back through the views.
+		const health = await db('select service, calls_24h, failed_calls_24h, error_rate_24h, last_success_at from integration_health');
+		expect(health.map((h) => [h.service, Number(h.calls_24h), Number(h.failed_calls_24h), h.error_rate_24h, h.last_success_at instanceof Date])).toEqual(
+			metrics.map((m) => [m.service, m.n, 0, '0.0000', true]),
+		);
+		const performance = await db('select pipeline, runs_30d, succeeded_30d, items_created_30d, items_unchanged_30d, last_status from workflow_performance');
+		expect(performance).toEqual([
+			{ pipeline: 'Daily Health Sync', runs_30d: '2', succeeded_30d: '2', items_created_30d: String(world.sites.length), items_unchanged_30d: String(world.sites.length), last_status: 'success' },
+		]);
+		expect(await db('select * from recent_errors')).toEqual([]);
+	}, 10 * 60_000);
+
+	test('a failed scheduled run is logged by the node and by the Error Workflow, and shows in recent_errors', async () => {
+		// n8n runs Error Workflows for production executions (not for manual or CLI runs), so this one runs on its
+		// Schedule Trigger in `n8n start`: the shipped pipeline, with the trigger every 20 seconds instead of daily.
+		const scheduled = JSON.parse(JSON.stringify(workflow)) as typeof workflow & { nodes: Array<{ name: string; parameters: Record<string, unknown> }> };
+		scheduled.id = 'mspDailyHealthE2E';
+		scheduled.nodes.find((n) => n.name === 'Daily at 06:00')!.parameters = { rule: { interval: [{ field: 'seconds', secondsInterval: 20 }] } };
+		await ctx.n8n.importWorkflow(scheduled);
+		// Both published: n8n only calls an Error Workflow that is itself published (active).
+		for (const id of [scheduled.id, errorLogger.id]) {
+			const published = await ctx.n8n.cli(['publish:workflow', `--id=${id}`]);
+			expect([id, published.code]).toEqual([id, 0]);
+		}
+
+		// Notion refuses the token once: Ensure Database fails (401 is not retried) and the execution fails.
+		ctx.sandbox.notion!.scriptFaults([{ status: 401, body: { object: 'error', status: 401, code: 'unauthorized', message: 'API token is invalid.' } }]);
+		await ctx.n8n.startServer();
+		let logged: Array<Record<string, any>>;
+		try {
+			logged = await poll(
+				'the Error Workflow to log the failed run',
+				async () => {
+					const rows = await db(`select * from workflow_execution_logs where status = 'failed'`);
+					return rows.length ? rows : undefined;
+				},
+				3 * 60_000,
+			);
+		} finally {
+			await ctx.n8n.stopServer();
+		}
+		expect(logged).toEqual([expect.objectContaining({ pipeline: 'Daily Health Sync', workflow_id: scheduled.id, started_at: null, error_message: expect.stringMatching(/Notion/) })]);
+		const executionId = logged[0].execution_id as string;
+
+		// The node's own ops log: the refused call and its error, in the same execution.
+		expect(await db(`select status, ok from api_metrics where service = 'notion' and status = 401`)).toEqual([{ status: 401, ok: false }]);
+		expect(await db(`select node_name, execution_id, context from integration_logs where service = 'notion' and level = 'error'`)).toEqual([
+			{ node_name: 'Ensure Database', execution_id: executionId, context: expect.objectContaining({ kind: 'authentication', httpStatus: 401, code: 'unauthorized' }) },
+		]);
+
+		// Read back through the view an operator opens first.
+		const errors = await db('select source, service, operation, message from recent_errors where execution_id = $1 order by source, service', [executionId]);
+		expect(errors).toEqual([
+			{ source: 'integration', service: 'n8n', operation: 'Ensure Database', message: expect.stringMatching(/Notion/) },
+			{ source: 'integration', service: 'notion', operation: expect.any(String), message: expect.stringMatching(/Notion/) },
+			{ source: 'workflow', service: 'n8n', operation: 'Daily Health Sync', message: expect.stringMatching(/Notion/) },
+		]);
+		const performance = await db('select failed_30d from workflow_performance');
+		expect(performance).toEqual([{ failed_30d: '1' }]);
 	}, 10 * 60_000);
 });

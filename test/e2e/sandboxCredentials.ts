@@ -17,6 +17,7 @@ export const WORKFLOW_CREDENTIAL_IDS = {
 	unifiNetwork: 'unifiNetCred0001',
 	ninjaOne: 'ninjaCred0000001',
 	notion: 'notionCred000001',
+	supabase: 'supabaseCred0001',
 } as const;
 
 export function sandboxCredentials(sandbox: Sandbox): ImportedCredential[] {
@@ -48,6 +49,10 @@ export function sandboxCredentials(sandbox: Sandbox): ImportedCredential[] {
 			type: 'mspNotionApi',
 			data: { token: credentials.notionToken, baseUrl: urls.notion, notionVersion: '2025-09-03', requestsPerSecond: 3, burst: 3 },
 		});
+	}
+	if (urls.supabase) {
+		// n8n's own Supabase credential type: the built-in Supabase node and the package's ops log both use it.
+		out.push({ id: WORKFLOW_CREDENTIAL_IDS.supabase, name: 'Supabase', type: 'supabaseApi', data: { host: urls.supabase, serviceRole: credentials.supabaseServiceKey } });
 	}
 	return out;
 }

@@ -54,7 +54,8 @@ create table if not exists workflow_execution_logs (
 	execution_id text not null,
 	pipeline text not null check (length(pipeline) between 1 and 120),
 	status text not null check (status in ('success', 'partial', 'failed')),
-	started_at timestamptz not null,
+	-- Unknown for a run that failed before it could say when it started (the Error Workflow only knows the end).
+	started_at timestamptz,
 	finished_at timestamptz not null,
 	duration_ms bigint generated always as ((extract(epoch from (finished_at - started_at)) * 1000)::bigint) stored,
 	items_read integer not null default 0 check (items_read >= 0),
@@ -64,10 +65,10 @@ create table if not exists workflow_execution_logs (
 	items_failed integer not null default 0 check (items_failed >= 0),
 	error_message text check (error_message is null or length(error_message) <= 4000),
 	context jsonb not null default '{}'::jsonb check (jsonb_typeof(context) = 'object'),
-	constraint workflow_execution_logs_finished_after_start check (finished_at >= started_at),
+	constraint workflow_execution_logs_finished_after_start check (started_at is null or finished_at >= started_at),
 	constraint workflow_execution_logs_execution_key unique (execution_id)
 );
-create index if not exists workflow_execution_logs_pipeline_idx on workflow_execution_logs (pipeline, started_at desc);
+create index if not exists workflow_execution_logs_pipeline_idx on workflow_execution_logs (pipeline, finished_at desc);
 
 -- Append-only audit of maker/checker decisions. A decision on an approval request (request_id) is recorded once.
 create table if not exists change_approvals (

@@ -54,7 +54,8 @@ left join window_calls w on w.service = s.service
 left join last_seen l on l.service = s.service
 order by s.service;
 
--- Per pipeline: runs of the last 30 days, how they ended, how long they took and what they changed.
+-- Per pipeline: runs that finished in the last 30 days, how they ended, how long they took (where the start is
+-- known) and what they changed.
 create or replace view workflow_performance with (security_invoker = true) as
 select pipeline,
 	count(*) as runs_30d,
@@ -69,10 +70,10 @@ select pipeline,
 	sum(items_updated)::bigint as items_updated_30d,
 	sum(items_unchanged)::bigint as items_unchanged_30d,
 	sum(items_failed)::bigint as items_failed_30d,
-	max(started_at) as last_run_at,
-	(array_agg(status order by started_at desc))[1] as last_status
+	max(finished_at) as last_run_at,
+	(array_agg(status order by finished_at desc))[1] as last_status
 from workflow_execution_logs
-where started_at > now() - interval '30 days'
+where finished_at > now() - interval '30 days'
 group by pipeline
 order by pipeline;
 

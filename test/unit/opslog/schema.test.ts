@@ -125,6 +125,8 @@ describe('ops log migrations', () => {
 			await run('e3', 'Daily Health Sync', '1 hour', 30, 'failed', 0, 98, 'Notion answered 503');
 			await run('e4', 'Daily Health Sync', '40 days', 10, 'success', 1, 0, null);
 			await run('e5', 'Customer Status Sync', '4 hours', 15, 'success', 0, 0, null);
+			// A failure the Error Workflow logged: it knows when the run ended, not when it started.
+			await q(`insert into workflow_execution_logs (workflow_name, execution_id, pipeline, status, finished_at, error_message) values ('Daily Health Sync', 'e6', 'Daily Health Sync', 'failed', now() - interval '2 hours', 'UniFi answered 401')`);
 		});
 
 		it('integration_health: calls, error rate, p95 latency and last success per service', async () => {
@@ -168,6 +170,7 @@ describe('ops log migrations', () => {
 			expect(rows).toEqual([
 				{ source: 'workflow', service: 'n8n', operation: 'Daily Health Sync', message: 'Notion answered 503' },
 				{ source: 'integration', service: 'notion', operation: 'upsert', message: 'validation_error on Status' },
+				{ source: 'workflow', service: 'n8n', operation: 'Daily Health Sync', message: 'UniFi answered 401' },
 				{ source: 'integration', service: 'ninjaone', operation: 'getDevices', message: 'token refused' },
 			]);
 		});
@@ -176,13 +179,14 @@ describe('ops log migrations', () => {
 			const rows = await q('select * from workflow_performance');
 			expect(rows.map((r) => r.pipeline)).toEqual(['Customer Status Sync', 'Daily Health Sync']);
 			const daily = rows[1];
-			// e1..e3 (e4 is 40 days old): durations 60, 120, 30 s -> avg 70,000 ms; p95 = 60 + 0.9 * 60 = 114 s.
+			// e1..e3 and e6 (e4 is 40 days old): durations 60, 120, 30 s and e6 unknown -> avg 70,000 ms;
+			// p95 = 60 + 0.9 * 60 = 114 s; 1 success of 4 runs.
 			expect(daily).toMatchObject({
-				runs_30d: '3',
+				runs_30d: '4',
 				succeeded_30d: '1',
 				partial_30d: '1',
-				failed_30d: '1',
-				success_rate_30d: '0.3333',
+				failed_30d: '2',
+				success_rate_30d: '0.2500',
 				avg_duration_ms: '70000',
 				p95_duration_ms: '114000',
 				items_read_30d: '294',
