@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeCredentialDescription, INodeE
 import { isMspOpsError, type ServiceName } from '../../lib/errors';
 import { globalMetrics, MetricsRecorder } from '../../lib/http/metrics';
 import { redact, redactValue } from '../../lib/http/redact';
-import { apiMetricRows, clip, SupabaseOpsLog, type IntegrationLogRow, type OpsLogSink, type OpsLogWriteResult, type RunContext } from '../../lib/opslog';
+import { apiMetricRows, clip, SupabaseOpsLog, type IntegrationLogRow, type OpsLogBatch, type OpsLogSink, type OpsLogTable, type OpsLogWriteResult, type RunContext } from '../../lib/opslog';
 
 /**
  * The optional Supabase ops log of every service node: with "Log to Supabase" on, the node writes the API calls of
@@ -37,9 +37,12 @@ export const OPS_LOG_MAX_CALLS = 10_000;
 export const OPS_LOG_MAX_ERRORS = 1_000;
 
 interface OpsLogRun {
+	ctx: IExecuteFunctions;
 	metrics: MetricsRecorder;
 	errors: IntegrationLogRow[];
 	droppedErrors: number;
+	/** Failures of rows written during the run (writeOpsLogNow), reported with the run's own. */
+	laterFailures: OpsLogWriteResult['failures'];
 	service: ServiceName;
 	operation: string;
 }
@@ -116,6 +119,41 @@ export function noteItemError(ctx: object, error: unknown, itemIndex: number | u
 	run.errors.push(errorRow(run, error, itemIndex));
 }
 
+/**
+ * Write rows now, inside an operation that runs under executeWithOpsLog (for example the Maker/Checker Gate's
+ * change_approvals audit, whose duplicate answer means a decision was already recorded). Returns undefined when
+ * the ops log is off; never throws. `workflow_id` and `execution_id` are filled in where a row has none.
+ */
+export async function writeOpsLogNow(ctx: object, batch: OpsLogBatch): Promise<OpsLogWriteResult | undefined> {
+	const run = runs.get(ctx);
+	if (!run) return undefined;
+	const context = runContext(run.ctx);
+	const withContext: OpsLogBatch = {};
+	for (const [table, rows] of Object.entries(batch) as Array<[keyof OpsLogBatch, ReadonlyArray<Record<string, unknown>>]>) {
+		withContext[table] = rows.map((row) => ({ workflow_id: context.workflow_id, execution_id: context.execution_id, ...row }));
+	}
+	const result = await writeBatch(run.ctx, withContext);
+	if (!result.ok) run.laterFailures.push(...result.failures);
+	return result;
+}
+
+async function writeBatch(ctx: IExecuteFunctions, batch: OpsLogBatch): Promise<OpsLogWriteResult> {
+	try {
+		const credential = await ctx.getCredentials<{ host?: unknown; serviceRole?: unknown }>(OPS_LOG_CREDENTIAL);
+		return await sinkFactory(credential).write(batch);
+	} catch (error) {
+		const message = redact(error instanceof Error ? error.message : String(error));
+		const rows = Object.values(batch).reduce((n, r) => n + (r?.length ?? 0), 0);
+		const table = (Object.keys(batch)[0] as OpsLogTable | undefined) ?? 'api_metrics';
+		return {
+			ok: false,
+			written: {},
+			duplicates: {},
+			failures: [{ table, rows, code: 'config', message: message.startsWith('Supabase') ? message : `Supabase ops log: ${message}` }],
+		};
+	}
+}
+
 function opsLogEnabled(ctx: IExecuteFunctions): boolean {
 	try {
 		return ctx.getNodeParameter('opsLog', 0, false) === true;
@@ -168,19 +206,12 @@ async function writeRun(ctx: IExecuteFunctions, run: OpsLogRun): Promise<OpsLogW
 			context: { callsNotItemised: notItemised, errorsNotItemised: run.droppedErrors },
 		});
 	}
-	try {
-		const credential = await ctx.getCredentials<{ host?: unknown; serviceRole?: unknown }>(OPS_LOG_CREDENTIAL);
-		const sink = sinkFactory(credential);
-		return await sink.write({ integration_logs: errors, api_metrics: apiMetricRows(calls, context) });
-	} catch (error) {
-		const message = redact(error instanceof Error ? error.message : String(error));
-		return {
-			ok: false,
-			written: {},
-			duplicates: {},
-			failures: [{ table: 'api_metrics', rows: calls.length + errors.length, code: 'config', message: message.startsWith('Supabase') ? message : `Supabase ops log: ${message}` }],
-		};
+	const result = await writeBatch(ctx, { integration_logs: errors, api_metrics: apiMetricRows(calls, context) });
+	if (run.laterFailures.length) {
+		result.ok = false;
+		result.failures.unshift(...run.laterFailures);
 	}
+	return result;
 }
 
 /**
@@ -202,9 +233,11 @@ export async function executeWithOpsLog(
 		}
 	})();
 	const run: OpsLogRun = {
+		ctx,
 		metrics: new MetricsRecorder({ window: OPS_LOG_MAX_CALLS, forwardTo: globalMetrics }),
 		errors: [],
 		droppedErrors: 0,
+		laterFailures: [],
 		service,
 		operation: resource,
 	};
