@@ -52,11 +52,31 @@ function notionCounters(sandbox: Sandbox) {
 	};
 }
 
+/** The Supabase ops log after the runs, read through its views (the queries the README shows). */
+async function opsLogReport(sandbox: Sandbox): Promise<{ ok: boolean; lines: string[] }> {
+	const db = sandbox.supabase!;
+	const lines = ['== ops log (Supabase sandbox), through its views'];
+	const performance = await db.query('select pipeline, runs_30d, succeeded_30d, avg_duration_ms, items_created_30d, items_unchanged_30d, last_status from workflow_performance');
+	for (const p of performance) {
+		lines.push(
+			`   workflow_performance: ${String(p.pipeline)}: ${String(p.runs_30d)} runs, ${String(p.succeeded_30d)} succeeded, avg ${seconds(Number(p.avg_duration_ms))}, ` +
+				`${String(p.items_created_30d)} created, ${String(p.items_unchanged_30d)} unchanged, last ${String(p.last_status)}`,
+		);
+	}
+	const health = await db.query('select service, calls_24h, failed_calls_24h, p95_latency_ms_24h from integration_health');
+	for (const h of health) lines.push(`   integration_health: ${String(h.service).padEnd(13)} ${String(h.calls_24h)} calls, ${String(h.failed_calls_24h)} failed, p95 ${String(h.p95_latency_ms_24h)} ms`);
+	const [errors] = await db.query<{ n: number }>('select count(*)::int as n from recent_errors');
+	lines.push(`   recent_errors: ${errors.n}`);
+	return { ok: performance.length > 0 && health.length > 0 && errors.n === 0, lines };
+}
+
 /** What a run did, read off the nodes of the package that ran in it. */
 function summarise(result: ExecutionResult, workflow: { nodes: Array<{ name: string; type: string; parameters?: Record<string, unknown> }> }): string[] {
 	const lines: string[] = [];
 	for (const node of workflow.nodes) {
 		if (!result.nodesRun.includes(node.name)) continue;
+		const logError = result.json(node.name, 0).find((i) => typeof i.opsLogError === 'string')?.opsLogError;
+		if (logError) lines.push(`${node.name}: ops log not written: ${String(logError)}`);
 		const error = result.nodeError(node.name);
 		if (error) {
 			lines.push(`${node.name}: ERROR ${String((error as { message?: string }).message ?? error)}`);
@@ -71,6 +91,9 @@ function summarise(result: ExecutionResult, workflow: { nodes: Array<{ name: str
 			lines.push(`${node.name}: ${countBy(items.map((i) => i.action))}`);
 		} else if (type === 'notionSync' && node.parameters?.operation === 'ensure') {
 			lines.push(`${node.name}: database ${String(items[0]?.action)} (${String(items[0]?.url ?? '')})`);
+		} else if (node.type === 'n8n-nodes-base.supabase') {
+			const failed = items.find((i) => i.error !== undefined);
+			lines.push(`${node.name}: ${failed ? `ERROR ${JSON.stringify(failed.error)}` : `${items.length} row(s) written to ${String(node.parameters?.tableId)}`}`);
 		} else if (node.type.startsWith('n8n-nodes-msp-ops.')) {
 			lines.push(`${node.name}: ${items.length} items`);
 		}
@@ -105,6 +128,11 @@ async function main(): Promise<void> {
 	const workflows = files.map((f) => JSON.parse(fs.readFileSync(path.join(root, 'workflows', f), 'utf8')) as Record<string, unknown> & { name: string; nodes: Array<{ name: string; type: string; parameters?: Record<string, unknown> }> });
 	for (const wf of workflows) await n8n.importWorkflow(wf);
 	log(`   imported ${workflows.length} workflow(s): ${workflows.map((w) => w.name).join(', ')}`);
+	// n8n only calls an Error Workflow that is published, so the bundled error logger is published right away.
+	for (const wf of workflows.filter((w) => w.nodes.some((n) => n.type === 'n8n-nodes-base.errorTrigger'))) {
+		const published = await n8n.cli(['publish:workflow', `--id=${String(wf.id)}`]);
+		log(`   ${wf.name}: ${published.code === 0 ? 'published (the Error Workflow of the pipelines)' : `NOT published: ${published.stderr.trim() || published.stdout.trim()}`}`);
+	}
 
 	let allOk = true;
 	for (const wf of workflows) {
@@ -121,11 +149,13 @@ async function main(): Promise<void> {
 			const updated = after.updates - before.updates;
 			const trashed = after.trashes - before.trashes;
 			const summary: RunSummary = {
-				ok: result.status === 'success',
+				ok: false,
 				notionPageWrites: created + updated + trashed,
 				notionWrites: after.writes - before.writes,
 				lines: summarise(result, wf),
 			};
+			// In the sandbox the ops log must work too: a node that could not log fails the run here.
+			summary.ok = result.status === 'success' && !summary.lines.some((l) => / ops log not written: |: ERROR /.test(l));
 			log(
 				`== ${wf.name}, run ${run}: ${result.status} in ${seconds(Date.now() - t0)}; Notion page writes ${summary.notionPageWrites}` +
 					` (emulator: ${created} created, ${updated} updated, ${trashed} trashed; ${summary.notionWrites} writes in all, ${after.requests - before.requests} requests)`,
@@ -140,6 +170,11 @@ async function main(): Promise<void> {
 				log('   expected no Notion writes on a re-run with unchanged data');
 			}
 		}
+	}
+	if (sandbox.supabase) {
+		const report = await opsLogReport(sandbox);
+		for (const line of report.lines) log(line);
+		if (!report.ok) allOk = false;
 	}
 	log(`== done in ${seconds(Date.now() - started)}: ${allOk ? 'all runs succeeded, re-runs wrote nothing' : 'SOME RUNS FAILED'}`);
 

@@ -8,7 +8,14 @@ const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
 const ZONES = ['America/New_York', 'Asia/Kolkata'];
-const TESTS = ['test/unit/datetime.test.ts', 'test/unit/notion/properties.test.ts', 'test/unit/notion/plan.test.ts', 'test/unit/notion/sync.emulator.test.ts'];
+const TESTS = [
+	'test/unit/datetime.test.ts',
+	'test/unit/notion/properties.test.ts',
+	'test/unit/notion/plan.test.ts',
+	'test/unit/notion/sync.emulator.test.ts',
+	'test/unit/gate/stages.test.ts',
+	'test/unit/opslog/schema.test.ts',
+];
 
 const jest = path.join(__dirname, '..', 'node_modules', 'jest', 'bin', 'jest.js');
 for (const zone of ZONES) {
