@@ -6,7 +6,7 @@
  * lib/http/redact), so an error can be shown or logged as is.
  */
 
-export type ServiceName = 'unifi' | 'unifi-network' | 'ninjaone' | 'notion' | 'hubspot' | 'supabase' | 'internal';
+export type ServiceName = 'unifi' | 'unifi-network' | 'ninjaone' | 'notion' | 'hubspot' | 'supabase' | 'gate' | 'internal';
 
 export type ErrorKind =
 	| 'config'

@@ -98,6 +98,7 @@ const SERVICE_LABELS: Record<ServiceName, string> = {
 	notion: 'Notion',
 	hubspot: 'HubSpot',
 	supabase: 'Supabase',
+	gate: 'Maker/Checker Gate',
 	internal: 'internal',
 };
 
