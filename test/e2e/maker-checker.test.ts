@@ -1,0 +1,271 @@
+/**
+ * The Maker/Checker Gate in real n8n (`n8n start`): a webhook-started change that needs a checker waits at a Wait
+ * node's form; the checker's answer (Decision, Reason, Approval Code) resumes it and Verify Approval decides between
+ * Apply Change and Change Rejected. One n8n instance per host; the workflow is test/e2e/workflows/maker-checker.json,
+ * plus two copies of it with a tiny approval validity and a short Wait limit.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { checkerSignature } from '../../lib/gate';
+import { createN8nInstance, hostVersions, type N8nInstance } from './harness';
+
+const SECRET = randomBytes(32).toString('hex');
+const MAKER = 'alice@msp.example';
+const BOB = 'bob@msp.example';
+const CAROL = 'carol@msp.example';
+const CREDENTIAL = { id: 'gateCred00000001', name: 'Maker/Checker Gate', type: 'mspMakerCheckerApi', data: { signingSecret: SECRET, checkers: `${BOB}\n${CAROL}` } };
+
+interface Workflow {
+	id: string;
+	name: string;
+	nodes: Array<{ id: string; name: string; parameters: Record<string, unknown>; webhookId?: string }>;
+	[key: string]: unknown;
+}
+
+const mainWorkflow = JSON.parse(fs.readFileSync(path.join(__dirname, 'workflows', 'maker-checker.json'), 'utf8')) as Workflow;
+
+/** A copy of the workflow under another id, node ids and webhook path, with `edit` applied to its nodes' parameters. */
+function variant(id: string, idPrefix: string, webhookPath: string, edit: (name: string, parameters: Record<string, unknown>) => void): Workflow {
+	const copy = JSON.parse(JSON.stringify(mainWorkflow)) as Workflow;
+	copy.id = id;
+	copy.name = `${mainWorkflow.name}: ${webhookPath}`;
+	for (const node of copy.nodes) {
+		node.id = idPrefix + node.id.slice(idPrefix.length);
+		if (node.webhookId) node.webhookId = idPrefix + node.webhookId.slice(idPrefix.length);
+		if (node.name === 'Receive Change') node.parameters.path = webhookPath;
+		edit(node.name, node.parameters);
+	}
+	return copy;
+}
+
+const expiringWorkflow = variant('mcGateExpiry0001', 'c2', 'maker-checker-expiry', (name, parameters) => {
+	// About one second to answer.
+	if (name === 'Evaluate Change') parameters.options = { approvalValidForHours: 0.0003 };
+});
+const timeoutWorkflow = variant('mcGateTimeout001', 'c3', 'maker-checker-timeout', (name, parameters) => {
+	if (name === 'Wait for Checker') Object.assign(parameters, { limitWaitTime: true, limitType: 'afterTimeInterval', resumeAmount: 2, resumeUnit: 'seconds' });
+});
+
+const sites = (n: number) => Array.from({ length: n }, (_, i) => `site-${String(i + 1).padStart(2, '0')}`);
+const bulkChange = (over: Record<string, unknown> = {}) => ({ maker: MAKER, sites: sites(12), changeType: 'vlan', risk: 'MEDIUM', description: 'VLAN 30 for cameras', vlanIds: [30], ...over });
+
+async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await fn();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 500));
+	}
+}
+
+interface Item {
+	json: Record<string, any>;
+}
+interface Execution {
+	id: string;
+	status: string;
+	finished?: boolean;
+	data?: { resultData?: { runData?: Record<string, Array<{ data?: { main?: Array<Item[] | null> } }>> } };
+}
+interface Approval {
+	token: string;
+	expiresAt: string;
+	requestId: string;
+	formUrl: string;
+	webhookUrl: string;
+	checkers: Array<{ checker: string; approvalCode: string }>;
+}
+
+const output = (execution: Execution, node: string, index = 0): Item[] => execution.data?.resultData?.runData?.[node]?.[0]?.data?.main?.[index] ?? [];
+const ran = (execution: Execution, node: string) => Boolean(execution.data?.resultData?.runData?.[node]);
+const codesOf = (item: Item | undefined) => ((item?.json.reasons ?? []) as Array<{ code: string }>).map((r) => r.code);
+
+describe.each(hostVersions())('Maker/Checker Gate on n8n %s', (version) => {
+	let n8n: N8nInstance;
+	const seen = new Set<string>();
+	const started = Date.now();
+
+	beforeAll(async () => {
+		n8n = await createN8nInstance(version);
+		await n8n.importCredentials([CREDENTIAL]);
+		for (const workflow of [mainWorkflow, expiringWorkflow, timeoutWorkflow]) {
+			await n8n.importWorkflow(workflow);
+			// Published before the server starts, so their webhooks are registered at startup.
+			const published = await n8n.cli(['publish:workflow', `--id=${workflow.id}`]);
+			if (published.code !== 0) throw new Error(`publish:workflow failed: ${published.stdout} ${published.stderr}`);
+		}
+		await n8n.startServer();
+	}, 15 * 60_000);
+
+	afterAll(async () => {
+		// eslint-disable-next-line no-console
+		console.log(`Maker/Checker Gate e2e on n8n ${version}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+		await n8n?.stop();
+	});
+
+	/** POST a change to a workflow's webhook and return the id of the execution it started. */
+	async function submitChange(workflowId: string, webhookPath: string, body: Record<string, unknown>): Promise<string> {
+		const before = new Set((await n8n.executions(workflowId)).map((e) => e.id));
+		// 2.41 registers the webhooks of published workflows shortly after the server reports ready: retry a 404.
+		const res = await poll('the webhook to be registered', async () => {
+			const r = await n8n.request(`/webhook/${webhookPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+			return r.status === 404 ? undefined : r;
+		});
+		expect(res.status).toBe(200);
+		const id = await poll('the new execution', async () => (await n8n.executions(workflowId)).map((e) => e.id).find((e) => !before.has(e) && !seen.has(e)));
+		seen.add(id);
+		return id;
+	}
+
+	const execution = (id: string) => n8n.publicApi<Execution>('GET', `/executions/${id}?includeData=true`);
+	const finished = (id: string, timeoutMs = 60_000) =>
+		poll(`execution ${id} to finish`, async () => {
+			const e = await execution(id);
+			return ['success', 'error', 'crashed'].includes(e.status) ? e : undefined;
+		}, timeoutMs);
+
+	/** The waiting execution's approval request, as Evaluate Change put it on its Needs Approval output. */
+	async function waitingApproval(id: string): Promise<{ approval: Approval; evaluated: Item }> {
+		const e = await poll(`execution ${id} to wait`, async () => {
+			const current = await execution(id);
+			return current.status === 'waiting' ? current : undefined;
+		});
+		const [evaluated] = output(e, 'Evaluate Change', 1);
+		expect(evaluated?.json.decision).toBe('needsApproval');
+		return { approval: evaluated.json.approval as Approval, evaluated };
+	}
+
+	/** What the n8n form page sends: multipart/form-data, field-0.. in the order of the Wait node's form fields. */
+	function submitForm(url: string, fields: { decision: string; reason?: string; code: string }): Promise<Response> {
+		const form = new FormData();
+		form.append('field-0', fields.decision);
+		form.append('field-1', fields.reason ?? '');
+		form.append('field-2', fields.code);
+		return fetch(url, { method: 'POST', body: form, signal: AbortSignal.timeout(60_000) });
+	}
+
+	const codeOf = (approval: Approval, checker: string) => approval.checkers.find((c) => c.checker === checker)!.approvalCode;
+
+	/** Ended in Change Rejected with `code` among the reasons, never in Apply Change. */
+	async function expectRejected(id: string, code: string): Promise<Item> {
+		const e = await finished(id);
+		expect(e.status).toBe('success');
+		expect(ran(e, 'Apply Change')).toBe(false);
+		const [rejected] = output(e, 'Change Rejected');
+		expect(codesOf(rejected)).toContain(code);
+		return rejected;
+	}
+
+	// Started first: the Wait limit of 2 s is noticed by n8n's wait tracker, which looks every 60 s.
+	let timedOut: Promise<string> | undefined;
+	beforeAll(() => {
+		timedOut = submitChange(timeoutWorkflow.id, 'maker-checker-timeout', { change: bulkChange() });
+		timedOut.catch(() => undefined);
+	});
+
+	test('a small change is approved without a checker and applied; a reserved VLAN is rejected', async () => {
+		const approvedId = await submitChange(mainWorkflow.id, 'maker-checker-change', { change: bulkChange({ sites: sites(3) }) });
+		const approved = await finished(approvedId);
+		expect(approved.status).toBe('success');
+		expect(codesOf(output(approved, 'Apply Change')[0])).toEqual(['autoApproved']);
+		expect(ran(approved, 'Wait for Checker')).toBe(false);
+
+		const rejectedId = await submitChange(mainWorkflow.id, 'maker-checker-change', { change: bulkChange({ sites: sites(3), vlanIds: [1] }) });
+		await expectRejected(rejectedId, 'reservedVlan');
+	});
+
+	test('a 12-site change waits; the form shows the summary; a checker approves with their code; the change is applied', async () => {
+		const id = await submitChange(mainWorkflow.id, 'maker-checker-change', { change: bulkChange() });
+		const { approval, evaluated } = await waitingApproval(id);
+		expect(codesOf(evaluated)).toEqual(['bulkChange']);
+		expect(approval.checkers.map((c) => c.checker)).toEqual([BOB, CAROL]);
+		expect(approval.formUrl).toMatch(new RegExp(`/form-waiting/${id}${version === '2.8.4' ? '$' : '\\?signature='}`));
+
+		const page = await fetch(approval.formUrl, { signal: AbortSignal.timeout(30_000) });
+		expect(page.status).toBe(200);
+		const html = await page.text();
+		expect(html).toContain('Approve a network change');
+		expect(html).toContain('Sites (12): site-01, site-02, site-03, site-04, site-05 and 7 more');
+		expect(html).toContain('requested by alice@msp.example');
+		for (const field of ['field-0', 'field-1', 'field-2']) expect(html).toContain(`name='${field}'`);
+
+		const answered = await submitForm(approval.formUrl, { decision: 'Approve', reason: 'Change window agreed', code: codeOf(approval, CAROL) });
+		expect(answered.status).toBe(200);
+		const e = await finished(id);
+		expect(e.status).toBe('success');
+		expect(ran(e, 'Change Rejected')).toBe(false);
+		const [applied] = output(e, 'Apply Change');
+		expect(applied.json).toMatchObject({ decision: 'approved', checker: CAROL, maker: MAKER, checkerReason: 'Change window agreed', changeHash: evaluated.json.changeHash });
+		expect(JSON.stringify(e)).not.toContain(SECRET);
+
+		// The same form sent again (by the other checker) does not resume the finished execution.
+		const again = await submitForm(approval.formUrl, { decision: 'Approve', code: codeOf(approval, BOB) });
+		await again.arrayBuffer();
+		const after = await execution(id);
+		expect(after.data?.resultData?.runData?.['Verify Approval']).toHaveLength(1);
+		expect(output(after, 'Apply Change')).toHaveLength(1);
+	});
+
+	test('self-approval: a code made for the maker is rejected (selfApproval)', async () => {
+		const id = await submitChange(mainWorkflow.id, 'maker-checker-change', { change: bulkChange() });
+		const { approval } = await waitingApproval(id);
+		expect((await submitForm(approval.formUrl, { decision: 'Approve', code: checkerSignature(SECRET, approval.token, MAKER) })).status).toBe(200);
+		const rejected = await expectRejected(id, 'selfApproval');
+		expect(rejected.json.checker).toBe(MAKER);
+	});
+
+	test('an edited change: the change to apply is not the one approved (changeHashMismatch)', async () => {
+		const id = await submitChange(mainWorkflow.id, 'maker-checker-change', { change: bulkChange(), applyChange: bulkChange({ sites: sites(13) }) });
+		const { approval } = await waitingApproval(id);
+		expect((await submitForm(approval.formUrl, { decision: 'Approve', code: codeOf(approval, BOB) })).status).toBe(200);
+		await expectRejected(id, 'changeHashMismatch');
+	});
+
+	test('a code replayed from another execution does not fit (checkerSignatureInvalid)', async () => {
+		const first = await submitChange(mainWorkflow.id, 'maker-checker-change', { change: bulkChange() });
+		const second = await submitChange(mainWorkflow.id, 'maker-checker-change', { change: bulkChange() });
+		const [{ approval: a }, { approval: b }] = await Promise.all([waitingApproval(first), waitingApproval(second)]);
+		expect((await submitForm(b.formUrl, { decision: 'Approve', code: codeOf(a, BOB) })).status).toBe(200);
+		await expectRejected(second, 'checkerSignatureInvalid');
+		// The first one is still open and decided by its own code: reject it to finish it.
+		expect((await submitForm(a.formUrl, { decision: 'Reject', reason: 'Duplicate request', code: codeOf(a, BOB) })).status).toBe(200);
+		await expectRejected(first, 'checkerRejected');
+	});
+
+	test('a forged approval code is rejected by the gate (and on 2.41 a form post without n8n\'s signature is refused by n8n)', async () => {
+		const id = await submitChange(mainWorkflow.id, 'maker-checker-change', { change: bulkChange() });
+		const { approval } = await waitingApproval(id);
+		if (version !== '2.8.4') {
+			const unsigned = approval.formUrl.replace(/\?.*$/, '');
+			expect((await submitForm(unsigned, { decision: 'Approve', code: codeOf(approval, BOB) })).status).toBe(401);
+			expect((await submitForm(`${unsigned}?signature=${'0'.repeat(64)}`, { decision: 'Approve', code: codeOf(approval, BOB) })).status).toBe(401);
+			const webhook = await fetch(approval.webhookUrl.replace(/\?.*$/, ''), { method: 'POST', signal: AbortSignal.timeout(30_000) });
+			expect(webhook.status).toBe(401);
+			expect((await execution(id)).status).toBe('waiting');
+		}
+		const forged = randomBytes(32).toString('base64url');
+		expect((await submitForm(approval.formUrl, { decision: 'Approve', code: forged })).status).toBe(200);
+		await expectRejected(id, 'checkerSignatureInvalid');
+	});
+
+	test('an approval after the request expired is rejected (expired)', async () => {
+		const id = await submitChange(expiringWorkflow.id, 'maker-checker-expiry', { change: bulkChange() });
+		const { approval } = await waitingApproval(id);
+		await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(approval.expiresAt) - Date.now()) + 1500));
+		expect((await submitForm(approval.formUrl, { decision: 'Approve', code: codeOf(approval, BOB) })).status).toBe(200);
+		await expectRejected(id, 'expired');
+	});
+
+	test('a Wait that times out is a rejection (noDecision)', async () => {
+		const id = await timedOut!;
+		const rejected = await poll('the timed-out execution to finish', async () => {
+			const e = await execution(id);
+			return ['success', 'error', 'crashed'].includes(e.status) ? e : undefined;
+		}, 150_000);
+		expect(rejected.status).toBe('success');
+		expect(ran(rejected, 'Apply Change')).toBe(false);
+		expect(codesOf(output(rejected, 'Change Rejected')[0])).toEqual(['noDecision']);
+	}, 200_000);
+});
