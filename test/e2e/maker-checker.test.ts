@@ -85,9 +85,10 @@ const codesOf = (item: Item | undefined) => ((item?.json.reasons ?? []) as Array
 describe.each(hostVersions())('Maker/Checker Gate on n8n %s', (version) => {
 	let n8n: N8nInstance;
 	const seen = new Set<string>();
-	const started = Date.now();
+	let started = Date.now();
 
 	beforeAll(async () => {
+		started = Date.now();
 		n8n = await createN8nInstance(version);
 		await n8n.importCredentials([CREDENTIAL]);
 		for (const workflow of [mainWorkflow, expiringWorkflow, timeoutWorkflow]) {
