@@ -14,6 +14,7 @@ const TESTS = [
 	'test/unit/notion/plan.test.ts',
 	'test/unit/notion/sync.emulator.test.ts',
 	'test/unit/gate/stages.test.ts',
+	'test/unit/gate/node.test.ts',
 	'test/unit/opslog/schema.test.ts',
 ];
 
