@@ -8,7 +8,9 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkerSignature } from '../../lib/gate';
+import { startSandbox, type Sandbox } from '../sandbox';
 import { createN8nInstance, hostVersions, type N8nInstance } from './harness';
+import { sandboxCredentials } from './sandboxCredentials';
 
 const SECRET = randomBytes(32).toString('hex');
 const MAKER = 'alice@msp.example';
@@ -84,13 +86,16 @@ const codesOf = (item: Item | undefined) => ((item?.json.reasons ?? []) as Array
 
 describe.each(hostVersions())('Maker/Checker Gate on n8n %s', (version) => {
 	let n8n: N8nInstance;
+	// The gate nodes log every decision to the sandbox's Supabase (change_approvals).
+	let sandbox: Sandbox;
 	const seen = new Set<string>();
 	let started = Date.now();
 
 	beforeAll(async () => {
 		started = Date.now();
+		sandbox = await startSandbox({ services: ['supabase'] });
 		n8n = await createN8nInstance(version);
-		await n8n.importCredentials([CREDENTIAL]);
+		await n8n.importCredentials([CREDENTIAL, ...sandboxCredentials(sandbox)]);
 		for (const workflow of [mainWorkflow, expiringWorkflow, timeoutWorkflow]) {
 			await n8n.importWorkflow(workflow);
 			// Published before the server starts, so their webhooks are registered at startup.
@@ -104,7 +109,20 @@ describe.each(hostVersions())('Maker/Checker Gate on n8n %s', (version) => {
 		// eslint-disable-next-line no-console
 		console.log(`Maker/Checker Gate e2e on n8n ${version}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 		await n8n?.stop();
+		await sandbox?.stop();
 	});
+
+	/** The change_approvals audit rows of one execution, oldest first. */
+	const audit = (id: string) =>
+		sandbox.supabase!.query<{ decision: string; checker: string | null; maker: string; request_id: string | null; reasons: Array<{ code: string }> }>(
+			'select decision, checker, maker, request_id, reasons from change_approvals where execution_id = $1 order by id',
+			[id],
+		);
+	/** Decisions, and the reason codes of the last one. */
+	const audited = async (id: string) => {
+		const rows = await audit(id);
+		return { decisions: rows.map((r) => r.decision), lastCodes: (rows.at(-1)?.reasons ?? []).map((r) => r.code), rows };
+	};
 
 	/** POST a change to a workflow's webhook and return the id of the execution it started. */
 	async function submitChange(workflowId: string, webhookPath: string, body: Record<string, unknown>): Promise<string> {
@@ -172,9 +190,11 @@ describe.each(hostVersions())('Maker/Checker Gate on n8n %s', (version) => {
 		expect(approved.status).toBe('success');
 		expect(codesOf(output(approved, 'Apply Change')[0])).toEqual(['autoApproved']);
 		expect(ran(approved, 'Wait for Checker')).toBe(false);
+		expect((await audited(approvedId)).decisions).toEqual(['auto_approved']);
 
 		const rejectedId = await submitChange(mainWorkflow.id, 'maker-checker-change', { change: bulkChange({ sites: sites(3), vlanIds: [1] }) });
 		await expectRejected(rejectedId, 'reservedVlan');
+		expect(await audited(rejectedId)).toMatchObject({ decisions: ['rejected'], lastCodes: ['reservedVlan'] });
 	});
 
 	test('a 12-site change waits; the form shows the summary; a checker approves with their code; the change is applied', async () => {
@@ -200,6 +220,11 @@ describe.each(hostVersions())('Maker/Checker Gate on n8n %s', (version) => {
 		const [applied] = output(e, 'Apply Change');
 		expect(applied.json).toMatchObject({ decision: 'approved', checker: CAROL, maker: MAKER, checkerReason: 'Change window agreed', changeHash: evaluated.json.changeHash });
 		expect(JSON.stringify(e)).not.toContain(SECRET);
+		const { rows } = await audited(id);
+		expect(rows.map((r) => [r.decision, r.checker, r.maker, r.request_id])).toEqual([
+			['needs_approval', null, MAKER, approval.requestId],
+			['approved', CAROL, MAKER, approval.requestId],
+		]);
 
 		// The same form sent again (by the other checker) does not resume the finished execution.
 		const again = await submitForm(approval.formUrl, { decision: 'Approve', code: codeOf(approval, BOB) });
@@ -215,6 +240,7 @@ describe.each(hostVersions())('Maker/Checker Gate on n8n %s', (version) => {
 		expect((await submitForm(approval.formUrl, { decision: 'Approve', code: checkerSignature(SECRET, approval.token, MAKER) })).status).toBe(200);
 		const rejected = await expectRejected(id, 'selfApproval');
 		expect(rejected.json.checker).toBe(MAKER);
+		expect(await audited(id)).toMatchObject({ decisions: ['needs_approval', 'rejected'], lastCodes: expect.arrayContaining(['selfApproval']) });
 	});
 
 	test('an edited change: the change to apply is not the one approved (changeHashMismatch)', async () => {
@@ -222,6 +248,7 @@ describe.each(hostVersions())('Maker/Checker Gate on n8n %s', (version) => {
 		const { approval } = await waitingApproval(id);
 		expect((await submitForm(approval.formUrl, { decision: 'Approve', code: codeOf(approval, BOB) })).status).toBe(200);
 		await expectRejected(id, 'changeHashMismatch');
+		expect(await audited(id)).toMatchObject({ decisions: ['needs_approval', 'rejected'], lastCodes: expect.arrayContaining(['changeHashMismatch']) });
 	});
 
 	test('a code replayed from another execution does not fit (checkerSignatureInvalid)', async () => {
@@ -230,9 +257,11 @@ describe.each(hostVersions())('Maker/Checker Gate on n8n %s', (version) => {
 		const [{ approval: a }, { approval: b }] = await Promise.all([waitingApproval(first), waitingApproval(second)]);
 		expect((await submitForm(b.formUrl, { decision: 'Approve', code: codeOf(a, BOB) })).status).toBe(200);
 		await expectRejected(second, 'checkerSignatureInvalid');
+		expect(await audited(second)).toMatchObject({ decisions: ['needs_approval', 'rejected'], lastCodes: expect.arrayContaining(['checkerSignatureInvalid']) });
 		// The first one is still open and decided by its own code: reject it to finish it.
 		expect((await submitForm(a.formUrl, { decision: 'Reject', reason: 'Duplicate request', code: codeOf(a, BOB) })).status).toBe(200);
 		await expectRejected(first, 'checkerRejected');
+		expect(await audited(first)).toMatchObject({ decisions: ['needs_approval', 'rejected'], lastCodes: ['checkerRejected'] });
 	});
 
 	test('a forged approval code is rejected by the gate (and on 2.41 a form post without n8n\'s signature is refused by n8n)', async () => {
@@ -249,6 +278,7 @@ describe.each(hostVersions())('Maker/Checker Gate on n8n %s', (version) => {
 		const forged = randomBytes(32).toString('base64url');
 		expect((await submitForm(approval.formUrl, { decision: 'Approve', code: forged })).status).toBe(200);
 		await expectRejected(id, 'checkerSignatureInvalid');
+		expect(await audited(id)).toMatchObject({ decisions: ['needs_approval', 'rejected'], lastCodes: expect.arrayContaining(['checkerSignatureInvalid']) });
 	});
 
 	test('an approval after the request expired is rejected (expired)', async () => {
@@ -257,6 +287,7 @@ describe.each(hostVersions())('Maker/Checker Gate on n8n %s', (version) => {
 		await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(approval.expiresAt) - Date.now()) + 1500));
 		expect((await submitForm(approval.formUrl, { decision: 'Approve', code: codeOf(approval, BOB) })).status).toBe(200);
 		await expectRejected(id, 'expired');
+		expect(await audited(id)).toMatchObject({ decisions: ['needs_approval', 'rejected'], lastCodes: expect.arrayContaining(['expired']) });
 	});
 
 	test('a Wait that times out is a rejection (noDecision)', async () => {
@@ -268,5 +299,6 @@ describe.each(hostVersions())('Maker/Checker Gate on n8n %s', (version) => {
 		expect(rejected.status).toBe('success');
 		expect(ran(rejected, 'Apply Change')).toBe(false);
 		expect(codesOf(output(rejected, 'Change Rejected')[0])).toEqual(['noDecision']);
+		expect(await audited(id)).toMatchObject({ decisions: ['needs_approval', 'rejected'], lastCodes: ['noDecision'] });
 	}, 200_000);
 });
