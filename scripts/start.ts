@@ -59,7 +59,7 @@ async function opsLogReport(sandbox: Sandbox): Promise<{ ok: boolean; lines: str
 	const performance = await db.query('select pipeline, runs_30d, succeeded_30d, avg_duration_ms, items_created_30d, items_unchanged_30d, last_status from workflow_performance');
 	for (const p of performance) {
 		lines.push(
-			`   workflow_performance: ${String(p.pipeline)}: ${String(p.runs_30d)} runs, ${String(p.succeeded_30d)} succeeded, avg ${seconds(Number(p.avg_duration_ms))}, ` +
+			`   workflow_performance: ${String(p.pipeline)}: ${String(p.runs_30d)} runs, ${String(p.succeeded_30d)} succeeded, avg ${String(p.avg_duration_ms)} ms, ` +
 				`${String(p.items_created_30d)} created, ${String(p.items_unchanged_30d)} unchanged, last ${String(p.last_status)}`,
 		);
 	}
