@@ -143,7 +143,7 @@ export function scrubRow<T extends Record<string, unknown>>(row: T, extraSecrets
 	return out as T;
 }
 
-/** One api_metrics row per recorded call. */
+/** One api_metrics row per recorded call; `duration_ms` leaves out the time the call waited for the rate limiter. */
 export function apiMetricRows(calls: readonly CallMetric[], context: RunContext = {}, at: Date = new Date()): ApiMetricRow[] {
 	return calls.map((call) => ({
 		created_at: new Date(call.at ?? at.getTime()).toISOString(),
@@ -152,7 +152,8 @@ export function apiMetricRows(calls: readonly CallMetric[], context: RunContext 
 		method: call.method.toUpperCase(),
 		status: call.status,
 		ok: call.ok,
-		duration_ms: Math.max(0, Math.round(call.durationMs)),
+		// The service's time (answers, retries, their back-off), not the client's own pacing before the call.
+		duration_ms: Math.max(0, Math.round(call.durationMs - call.throttledMs)),
 		retries: call.retries,
 		rate_limited: call.rateLimited > 0,
 		workflow_id: context.workflow_id ?? null,
