@@ -13,7 +13,13 @@ const base = {
 };
 module.exports = {
 	projects: [
-		{ ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/sandbox/**/*.test.ts'] },
+		{
+			...base,
+			displayName: 'unit',
+			testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/sandbox/**/*.test.ts'],
+			// Loopback in NO_PROXY: the sandbox is never reached through a proxy the machine may have configured.
+			setupFiles: ['<rootDir>/test/unit/jest.setup.ts'],
+		},
 		{
 			...base,
 			displayName: 'e2e',

@@ -1,9 +1,11 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { proxyAuthorization, proxyFor, ProxyTunnelError, TunnelAgent } from './proxy';
 
 /**
  * One HTTP exchange over node:http/https. Used instead of global fetch because the UniFi local console needs
- * per-credential "accept self-signed certificate", and because we want exact timeout and reset behaviour.
+ * per-credential "accept self-signed certificate", because we want exact timeout and reset behaviour, and because
+ * it honours HTTP(S)_PROXY / NO_PROXY (proxy.ts), which Node 20's fetch does not.
  * No retries or policy here: see policy.ts and client.ts.
  */
 
@@ -40,14 +42,73 @@ export class TransportError extends Error {
 const insecureAgent = new https.Agent({ keepAlive: true, rejectUnauthorized: false });
 const secureAgent = new https.Agent({ keepAlive: true });
 const plainAgent = new http.Agent({ keepAlive: true });
+const plainProxyAgent = new https.Agent({ keepAlive: true });
+
+/** Tunnel agents by proxy and TLS setting; a process uses one or two proxies, the cap only guards against churn. */
+const tunnelAgents = new Map<string, TunnelAgent>();
+const MAX_TUNNEL_AGENTS = 8;
+
+function tunnelAgent(proxy: URL, allowInsecureTls: boolean): TunnelAgent {
+	const key = `${proxy.href}|${allowInsecureTls}`;
+	let agent = tunnelAgents.get(key);
+	if (!agent) {
+		if (tunnelAgents.size >= MAX_TUNNEL_AGENTS) {
+			const [oldestKey, oldest] = tunnelAgents.entries().next().value as [string, TunnelAgent];
+			oldest.destroy();
+			tunnelAgents.delete(oldestKey);
+		}
+		agent = new TunnelAgent(proxy, { keepAlive: true, rejectUnauthorized: !allowInsecureTls });
+		tunnelAgents.set(key, agent);
+	}
+	return agent;
+}
+
+interface Route {
+	mod: typeof http | typeof https;
+	url: URL;
+	options: http.RequestOptions;
+}
+
+/**
+ * How to reach `req.url`: directly, through an http proxy with the absolute URL as the request target (http URLs),
+ * or through a CONNECT tunnel (https URLs), per HTTP(S)_PROXY / NO_PROXY (see proxy.ts).
+ */
+function route(req: RawRequest, headers: Record<string, string | number>): Route {
+	const isHttps = req.url.protocol === 'https:';
+	let proxy: URL | undefined;
+	try {
+		proxy = proxyFor(req.url);
+	} catch (error) {
+		throw new TransportError((error as Error).message, 'EPROXYCONFIG', false);
+	}
+	if (!proxy) {
+		return { mod: isHttps ? https : http, url: req.url, options: { agent: isHttps ? (req.allowInsecureTls ? insecureAgent : secureAgent) : plainAgent } };
+	}
+	if (isHttps) return { mod: https, url: req.url, options: { agent: tunnelAgent(proxy, req.allowInsecureTls === true) } };
+	const auth = proxyAuthorization(proxy);
+	if (auth) headers['proxy-authorization'] = auth;
+	headers.host = req.url.host;
+	const proxyTarget = new URL(req.url.href);
+	const viaTls = proxy.protocol === 'https:';
+	return {
+		mod: viaTls ? https : http,
+		url: new URL(`${proxy.protocol}//${proxy.host}/`),
+		options: { agent: viaTls ? plainProxyAgent : plainAgent, path: proxyTarget.href },
+	};
+}
 
 export function sendRaw(req: RawRequest): Promise<RawResponse> {
 	return new Promise<RawResponse>((resolve, reject) => {
-		const isHttps = req.url.protocol === 'https:';
-		const mod = isHttps ? https : http;
-		const agent = isHttps ? (req.allowInsecureTls ? insecureAgent : secureAgent) : plainAgent;
 		const headers: Record<string, string | number> = { ...req.headers };
 		if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
+		let target: Route;
+		try {
+			target = route(req, headers);
+		} catch (error) {
+			reject(error);
+			return;
+		}
+		const { mod, options: routeOptions } = target;
 		let connected = false;
 		let settled = false;
 		const fail = (error: TransportError) => {
@@ -56,8 +117,8 @@ export function sendRaw(req: RawRequest): Promise<RawResponse> {
 			reject(error);
 		};
 		const request = mod.request(
-			req.url,
-			{ method: req.method, headers, agent, timeout: req.timeoutMs, signal: req.signal },
+			target.url,
+			{ ...routeOptions, method: req.method, headers, timeout: req.timeoutMs, signal: req.signal },
 			(res) => {
 				const chunks: Buffer[] = [];
 				res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -90,6 +151,8 @@ export function sendRaw(req: RawRequest): Promise<RawResponse> {
 		request.on('error', (error: NodeJS.ErrnoException) => {
 			clearTimeout(overall);
 			if (error instanceof TransportError) return fail(error);
+			// The tunnel was never opened: nothing reached the target, so the request may be sent again.
+			if (error instanceof ProxyTunnelError) return fail(new TransportError(error.message, error.code, false));
 			const code = error.code ?? (error.name === 'AbortError' ? 'ABORTED' : 'ECONNRESET');
 			const neverSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || !connected;
 			fail(new TransportError(error.message || code, code, !neverSent));

@@ -10,6 +10,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { withLoopbackNoProxy } from '../sandbox/loopbackNoProxy';
 import { ensureHost, hostVersions, run, withLock, type HostVersion, type N8nHost } from './hosts';
 
 export { hostVersions, ensureHost, type HostVersion, type N8nHost };
@@ -364,7 +365,8 @@ export class N8nInstance {
 		if (this.version !== '2.8.4') env.N8N_DISABLED_MODULES = 'mcp-registry';
 		// jest sets NODE_OPTIONS / JEST_WORKER_ID etc.; they must not leak into n8n's node.
 		delete env.NODE_OPTIONS;
-		return { ...env, ...(this.options.env ?? {}), ...extra };
+		// n8n and the package's nodes honour HTTP(S)_PROXY; the sandbox on 127.0.0.1 must not be reached through one.
+		return withLoopbackNoProxy({ ...env, ...(this.options.env ?? {}), ...extra });
 	}
 
 	/** Runs `n8n <args>` with this instance's environment and a fresh task-runner broker port. */
