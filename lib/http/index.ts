@@ -1,6 +1,7 @@
 export * from './client';
 export * from './metrics';
 export * from './policy';
+export * from './rawFetch';
 export * from './rateLimiter';
 export * from './redact';
 export { TransportError, type RawRequest, type RawResponse } from './transport';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { createRawFetch } from '../http/rawFetch';
 import { registerSecret, redact } from '../http/redact';
 import { issuePath } from '../validation';
 import { OPS_LOG_TABLES, scrubRow, type OpsLogTable } from './rows';
@@ -108,7 +109,8 @@ function clientFor(url: string, key: string, timeoutMs: number, fetchImpl?: type
 	if (cached) return cached;
 	const client = createClient(url, key, {
 		auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-		global: { fetch: timeoutFetch(fetchImpl ?? fetch, timeoutMs) },
+		// The package's own HTTP path by default, so the ops log honours HTTP(S)_PROXY / NO_PROXY like every node.
+		global: { fetch: timeoutFetch(fetchImpl ?? createRawFetch({ timeoutMs }), timeoutMs) },
 		realtime: { transport: NoRealtime as unknown as RealtimeTransport },
 	});
 	if (!fetchImpl) {
@@ -128,7 +130,12 @@ function explain(table: OpsLogTable, error: { code?: string; message?: string; d
 	if (status === 401 || status === 403 || code === '42501' || /jwt|api key/i.test(error.message ?? '')) {
 		return `${base}: ${error.message}. Use the project's service_role key in the Supabase credential (the anon key cannot write these tables).`;
 	}
-	const detail = [error.message, error.details, error.hint].filter((s): s is string => typeof s === 'string' && s.length > 0).join(' ');
+	const parts: string[] = [];
+	for (const part of [error.message, error.details, error.hint]) {
+		// postgrest-js repeats a network error's text in `details`; say it once.
+		if (typeof part === 'string' && part.length > 0 && !parts.some((p) => p.includes(part) || part.includes(p))) parts.push(part.split('\n')[0]);
+	}
+	const detail = parts.join(' ');
 	return `${base}: ${detail || 'no answer from the server'}${code ? ` (code ${code})` : ''}. The workflow's own work is not affected.`;
 }
 

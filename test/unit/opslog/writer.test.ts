@@ -1,6 +1,7 @@
 import { SupabaseOpsLog, apiMetricRows, normaliseProjectUrl, OpsLogConfigError } from '../../../lib/opslog';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/credentials';
 import { SupabaseEmulator } from '../../sandbox/supabase';
+import { PROXY_VARS, startForwardProxy } from '../http/forwardProxy';
 
 /** supabase-js writes through the PostgREST emulator into the shipped schema on a real PostgreSQL. */
 
@@ -148,7 +149,7 @@ describe('SupabaseOpsLog', () => {
 			const result = await new SupabaseOpsLog({ url: 'http://127.0.0.1:9', serviceKey: KEY }).write({ integration_logs: [{ service: 'notion', level: 'info', message: 'x' }] });
 			expect(result.ok).toBe(false);
 			expect(result.failures[0]).toMatchObject({ table: 'integration_logs', rows: 1 });
-			expect(result.failures[0].message).toMatch(/^Supabase ops log: writing integration_logs failed: .*fetch failed/i);
+			expect(result.failures[0].message).toMatch(/^Supabase ops log: writing integration_logs failed: [^\n]*ECONNREFUSED 127\.0\.0\.1:9\. The workflow's own work is not affected\.$/);
 		});
 
 		it('when the server hangs: the request times out', async () => {
@@ -160,6 +161,28 @@ describe('SupabaseOpsLog', () => {
 			expect(result.ok).toBe(false);
 			expect(result.failures[0].message).toMatch(/timeout|aborted/i);
 		});
+	});
+
+	it('goes through HTTP_PROXY like every node (NO_PROXY respected)', async () => {
+		const saved = Object.fromEntries(PROXY_VARS.map((name) => [name, process.env[name]]));
+		const proxy = await startForwardProxy();
+		try {
+			for (const name of PROXY_VARS) delete process.env[name];
+			process.env.HTTP_PROXY = proxy.url;
+			const result = await writer({ timeoutMs: 5_000 }).write({ integration_logs: [{ service: 'notion', level: 'info', message: 'through the proxy' }] });
+			expect(result).toMatchObject({ ok: true, written: { integration_logs: 1 } });
+			expect(proxy.requests).toEqual([expect.stringMatching(new RegExp(`^POST ${emulator.url}/rest/v1/integration_logs\\?columns=`))]);
+			process.env.NO_PROXY = '127.0.0.1';
+			await writer({ timeoutMs: 5_000 }).write({ integration_logs: [{ service: 'notion', level: 'info', message: 'direct' }] });
+			expect(proxy.requests).toHaveLength(1);
+			expect(await emulator.query('select message from integration_logs order by id')).toEqual([{ message: 'through the proxy' }, { message: 'direct' }]);
+		} finally {
+			for (const name of PROXY_VARS) {
+				if (saved[name] === undefined) delete process.env[name];
+				else process.env[name] = saved[name];
+			}
+			await proxy.close();
+		}
 	});
 
 	it('accepts a project URL with /rest/v1 and refuses what is not an http(s) URL', () => {
