@@ -130,8 +130,11 @@ async function main(): Promise<void> {
 	log(`   imported ${workflows.length} workflow(s): ${workflows.map((w) => w.name).join(', ')}`);
 	// n8n only calls an Error Workflow that is published, so the bundled error logger is published right away.
 	for (const wf of workflows.filter((w) => w.nodes.some((n) => n.type === 'n8n-nodes-base.errorTrigger'))) {
-		const published = await n8n.cli(['publish:workflow', `--id=${String(wf.id)}`]);
-		log(`   ${wf.name}: ${published.code === 0 ? 'published (the Error Workflow of the pipelines)' : `NOT published: ${published.stderr.trim() || published.stdout.trim()}`}`);
+		const problem = await n8n.publishWorkflow(String(wf.id)).then(
+			() => undefined,
+			(error: unknown) => (error instanceof Error ? error.message : String(error)),
+		);
+		log(`   ${wf.name}: ${problem === undefined ? 'published (the Error Workflow of the pipelines)' : `NOT published: ${problem}`}`);
 	}
 
 	let allOk = true;

@@ -8,22 +8,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { hostVersions } from './harness';
+import { hostVersions, poll } from './harness';
 import { useSandboxedN8n } from './sandboxCredentials';
 
 const readWorkflow = (file: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'workflows', file), 'utf8')) as Record<string, unknown> & { id: string };
 const workflow = readWorkflow('daily-health-sync.json');
 const errorLogger = readWorkflow('ops-error-logger.json');
-
-async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await fn();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((r) => setTimeout(r, 500));
-	}
-}
 
 describe.each(hostVersions())('Daily Health Sync on n8n %s', (version) => {
 	const ctx = useSandboxedN8n(version, ['unifi', 'unifiNetwork', 'ninjaone', 'notion', 'supabase']);
@@ -131,10 +121,7 @@ describe.each(hostVersions())('Daily Health Sync on n8n %s', (version) => {
 		scheduled.nodes.find((n) => n.name === 'Daily at 06:00')!.parameters = { rule: { interval: [{ field: 'seconds', secondsInterval: 20 }] } };
 		await ctx.n8n.importWorkflow(scheduled);
 		// Both published: n8n only calls an Error Workflow that is itself published (active).
-		for (const id of [scheduled.id, errorLogger.id]) {
-			const published = await ctx.n8n.cli(['publish:workflow', `--id=${id}`]);
-			expect([id, published.code]).toEqual([id, 0]);
-		}
+		for (const id of [scheduled.id, errorLogger.id]) await ctx.n8n.publishWorkflow(id);
 
 		// Notion refuses the token once: Ensure Database fails (401 is not retried) and the execution fails.
 		ctx.sandbox.notion!.scriptFaults([{ status: 401, body: { object: 'error', status: 401, code: 'unauthorized', message: 'API token is invalid.' } }]);

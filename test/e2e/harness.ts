@@ -160,6 +160,17 @@ export async function installedNodesDir(host: N8nHost, tarball: string): Promise
 }
 
 /** A free TCP port on 127.0.0.1 (the OS picks; released immediately, so collisions are unlikely, not impossible). */
+/** Calls `fn` every 500 ms until it returns something other than undefined, or fails after `timeoutMs`. */
+export async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await fn();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 500));
+	}
+}
+
 export async function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const srv = net.createServer();
@@ -411,6 +422,14 @@ export class N8nInstance {
 		const file = path.join(dir, `${prefix}-${++this.seq}.json`);
 		fs.writeFileSync(file, JSON.stringify(content, null, 2));
 		return file;
+	}
+
+	/**
+	 * `n8n publish:workflow` (active, so its triggers run once the server starts). Publish before `startServer`:
+	 * a running n8n does not pick it up. n8n only calls an Error Workflow that is published.
+	 */
+	async publishWorkflow(workflowId: string): Promise<void> {
+		await this.cliOk(['publish:workflow', `--id=${workflowId}`]);
 	}
 
 	/** `n8n import:credentials`: plain `data` objects are encrypted on import; ids are kept. */

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkerSignature } from '../../lib/gate';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { createN8nInstance, hostVersions, type N8nInstance } from './harness';
+import { createN8nInstance, hostVersions, poll, type N8nInstance } from './harness';
 import { sandboxCredentials } from './sandboxCredentials';
 
 const SECRET = randomBytes(32).toString('hex');
@@ -52,16 +52,6 @@ const timeoutWorkflow = variant('mcGateTimeout001', 'c3', 'maker-checker-timeout
 const sites = (n: number) => Array.from({ length: n }, (_, i) => `site-${String(i + 1).padStart(2, '0')}`);
 const bulkChange = (over: Record<string, unknown> = {}) => ({ maker: MAKER, sites: sites(12), changeType: 'vlan', risk: 'MEDIUM', description: 'VLAN 30 for cameras', vlanIds: [30], ...over });
 
-async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await fn();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((r) => setTimeout(r, 500));
-	}
-}
-
 interface Item {
 	json: Record<string, any>;
 }
@@ -99,8 +89,7 @@ describe.each(hostVersions())('Maker/Checker Gate on n8n %s', (version) => {
 		for (const workflow of [mainWorkflow, expiringWorkflow, timeoutWorkflow]) {
 			await n8n.importWorkflow(workflow);
 			// Published before the server starts, so their webhooks are registered at startup.
-			const published = await n8n.cli(['publish:workflow', `--id=${workflow.id}`]);
-			if (published.code !== 0) throw new Error(`publish:workflow failed: ${published.stdout} ${published.stderr}`);
+			await n8n.publishWorkflow(workflow.id);
 		}
 		await n8n.startServer();
 	}, 15 * 60_000);

@@ -3,7 +3,7 @@
  * webhook, a Wait node ("On Webhook Call") that parks the execution, and `resumeWaiting` (plain on 2.8.4, signed
  * on 2.41.1) that lets it finish with the approver's payload. Proves the harness can drive it on both hosts.
  */
-import { createN8nInstance, hostVersions, type N8nInstance } from './harness';
+import { createN8nInstance, hostVersions, poll, type N8nInstance } from './harness';
 
 const workflow = {
 	id: 'e2eWaitResume001',
@@ -36,16 +36,6 @@ const workflow = {
 	settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
 };
 
-async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await fn();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((r) => setTimeout(r, 500));
-	}
-}
-
 describe.each(hostVersions())('Wait node resume on n8n %s', (version) => {
 	let n8n: N8nInstance;
 
@@ -53,8 +43,7 @@ describe.each(hostVersions())('Wait node resume on n8n %s', (version) => {
 		n8n = await createN8nInstance(version);
 		await n8n.importWorkflow(workflow);
 		// Published (active) before the server starts, so its webhooks are registered at startup on both hosts.
-		const published = await n8n.cli(['publish:workflow', `--id=${workflow.id}`]);
-		if (published.code !== 0) throw new Error(`publish:workflow failed: ${published.stdout} ${published.stderr}`);
+		await n8n.publishWorkflow(workflow.id);
 		await n8n.startServer();
 	}, 15 * 60_000);
 
