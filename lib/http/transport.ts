@@ -88,12 +88,12 @@ function route(req: RawRequest, headers: Record<string, string | number>): Route
 	const auth = proxyAuthorization(proxy);
 	if (auth) headers['proxy-authorization'] = auth;
 	headers.host = req.url.host;
-	const proxyTarget = new URL(req.url.href);
 	const viaTls = proxy.protocol === 'https:';
+	// An http URL through a proxy: the request goes to the proxy with the absolute URL as its target.
 	return {
 		mod: viaTls ? https : http,
 		url: new URL(`${proxy.protocol}//${proxy.host}/`),
-		options: { agent: viaTls ? plainProxyAgent : plainAgent, path: proxyTarget.href },
+		options: { agent: viaTls ? plainProxyAgent : plainAgent, path: req.url.href },
 	};
 }
 

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeCredentialDescription, INodeE
 import { isMspOpsError, type ServiceName } from '../../lib/errors';
 import { globalMetrics, MetricsRecorder } from '../../lib/http/metrics';
 import { redact, redactValue } from '../../lib/http/redact';
-import { apiMetricRows, clip, SupabaseOpsLog, type IntegrationLogRow, type OpsLogBatch, type OpsLogSink, type OpsLogTable, type OpsLogWriteResult, type RunContext } from '../../lib/opslog';
+import { apiMetricRows, clip, SupabaseOpsLog, type IntegrationLogRow, type OpsLogBatch, type OpsLogTable, type OpsLogWriteResult, type RunContext } from '../../lib/opslog';
 
 /**
  * The optional Supabase ops log of every service node: with "Log to Supabase" on, the node writes the API calls of
@@ -57,47 +57,39 @@ export function runMetrics(ctx: object): MetricsRecorder | undefined {
 	return runs.get(ctx)?.metrics;
 }
 
-/** Sink factory, replaceable in tests; the default writes through supabase-js. */
-export type OpsLogSinkFactory = (credential: { host?: unknown; serviceRole?: unknown }) => OpsLogSink;
-let sinkFactory: OpsLogSinkFactory = (credential) => new SupabaseOpsLog({ url: String(credential.host ?? ''), serviceKey: String(credential.serviceRole ?? '') });
-export function setOpsLogSinkFactory(factory?: OpsLogSinkFactory): void {
-	sinkFactory = factory ?? ((credential) => new SupabaseOpsLog({ url: String(credential.host ?? ''), serviceKey: String(credential.serviceRole ?? '') }));
+/**
+ * The lib error's JSON (service, operation, code, field, ...) behind an error: an MspOpsError itself, or a
+ * NodeApiError made by toNodeError, which keeps that JSON as its errorResponse.
+ */
+function libErrorDetails(error: unknown): Record<string, unknown> | undefined {
+	if (isMspOpsError(error)) return error.toJSON();
+	const response = error && typeof error === 'object' ? (error as { errorResponse?: unknown }).errorResponse : undefined;
+	if (response && typeof response === 'object' && typeof (response as { kind?: unknown }).kind === 'string') return response as Record<string, unknown>;
+	return undefined;
 }
 
 function errorRow(run: OpsLogRun, error: unknown, itemIndex: number | undefined): IntegrationLogRow {
-	if (isMspOpsError(error)) {
-		const { message: _message, ...details } = error.toJSON();
+	const message = clip(redact(error instanceof Error ? error.message : String(error)) || 'error');
+	const at = itemIndex !== undefined ? { itemIndex } : {};
+	const lib = libErrorDetails(error);
+	if (lib) {
+		const { message: _message, ...details } = lib;
 		return {
-			service: error.service && error.service !== 'internal' ? error.service : run.service,
-			operation: clip(error.operation ?? run.operation, 120),
+			service: typeof lib.service === 'string' && lib.service !== 'internal' ? (lib.service as ServiceName) : run.service,
+			operation: clip(typeof lib.operation === 'string' ? lib.operation : run.operation, 120),
 			level: 'error',
-			message: clip(redact(error.message) || 'error'),
-			context: { ...details, ...(itemIndex !== undefined ? { itemIndex } : {}) } as IDataObject,
+			message,
+			context: redactValue({ ...details, ...at }) as IDataObject,
 		};
 	}
-	const message = error instanceof Error ? error.message : String(error);
-	const extra = error && typeof error === 'object' ? (error as { description?: unknown; httpCode?: unknown; errorResponse?: unknown }) : {};
-	// A NodeApiError made by toNodeError keeps the lib error's JSON (service, code, field, ...) as its errorResponse.
-	const response = extra.errorResponse;
-	const cause = response && typeof response === 'object' && typeof (response as { kind?: unknown }).kind === 'string' ? (response as Record<string, unknown>) : undefined;
-	if (cause) {
-		const { message: _message, ...details } = cause;
-		const service = typeof cause.service === 'string' && cause.service !== 'internal' ? (cause.service as ServiceName) : run.service;
-		return {
-			service,
-			operation: clip(typeof cause.operation === 'string' ? cause.operation : run.operation, 120),
-			level: 'error',
-			message: clip(redact(message) || 'error'),
-			context: redactValue({ ...details, ...(itemIndex !== undefined ? { itemIndex } : {}) }) as IDataObject,
-		};
-	}
+	const extra = error && typeof error === 'object' ? (error as { description?: unknown; httpCode?: unknown }) : {};
 	return {
 		service: run.service,
 		operation: clip(run.operation, 120),
 		level: 'error',
-		message: clip(redact(message) || 'error'),
+		message,
 		context: {
-			...(itemIndex !== undefined ? { itemIndex } : {}),
+			...at,
 			...(typeof extra.description === 'string' && extra.description ? { description: clip(redact(extra.description), 1000) } : {}),
 			...(typeof extra.httpCode === 'string' ? { httpCode: extra.httpCode } : {}),
 		},
@@ -140,7 +132,8 @@ export async function writeOpsLogNow(ctx: object, batch: OpsLogBatch): Promise<O
 async function writeBatch(ctx: IExecuteFunctions, batch: OpsLogBatch): Promise<OpsLogWriteResult> {
 	try {
 		const credential = await ctx.getCredentials<{ host?: unknown; serviceRole?: unknown }>(OPS_LOG_CREDENTIAL);
-		return await sinkFactory(credential).write(batch);
+		const sink = new SupabaseOpsLog({ url: String(credential.host ?? ''), serviceKey: String(credential.serviceRole ?? '') });
+		return await sink.write(batch);
 	} catch (error) {
 		const message = redact(error instanceof Error ? error.message : String(error));
 		const rows = Object.values(batch).reduce((n, r) => n + (r?.length ?? 0), 0);
