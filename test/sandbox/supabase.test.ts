@@ -1,8 +1,7 @@
 import { createClient } from '@supabase/supabase-js';
 import { SANDBOX_CREDENTIALS } from './credentials';
-import { SupabaseEmulator } from './supabase';
+import { LOCAL_DATABASE_URL, SupabaseEmulator } from './supabase';
 
-const LOCAL_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const KEY = SANDBOX_CREDENTIALS.supabaseServiceKey;
 const SCHEMA = [
 	`create table integration_logs (
@@ -35,7 +34,7 @@ describe('SupabaseEmulator on the local PostgreSQL server', () => {
 	const client = () => createClient(emulator.url, KEY, CLIENT_OPTIONS);
 
 	beforeAll(async () => {
-		emulator = new SupabaseEmulator({ databaseUrl: LOCAL_URL, schemaSql: SCHEMA });
+		emulator = new SupabaseEmulator({ databaseUrl: LOCAL_DATABASE_URL, schemaSql: SCHEMA });
 		await emulator.start();
 	});
 	afterAll(async () => {
@@ -179,7 +178,7 @@ describe('SupabaseEmulator on the local PostgreSQL server', () => {
 		emulator.scriptFaults([{ status: 503 }]);
 		const raw = await fetch(`${emulator.url}/rest/v1/integration_logs?select=*`, { headers: { apikey: KEY, authorization: `Bearer ${KEY}` } });
 		expect(raw.status).toBe(503);
-		const other = new SupabaseEmulator({ databaseUrl: LOCAL_URL, schemaSql: ['create table t (id int primary key)'] });
+		const other = new SupabaseEmulator({ databaseUrl: LOCAL_DATABASE_URL, schemaSql: ['create table t (id int primary key)'] });
 		await other.start();
 		expect(other.schema).not.toBe(emulator.schema);
 		const schema = other.schema;

@@ -57,6 +57,9 @@ function openApiType(pgType: string): string {
 	return 'string';
 }
 
+/** The machine's PostgreSQL for tests that want a real server (DATABASE_URL, else the local default). */
+export const LOCAL_DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
 export function quoteIdent(name: string): string {
 	return `"${name.replace(/"/g, '""')}"`;
 }

@@ -5,6 +5,7 @@ import { changeHash, checkerSignature, signApprovalRequest, verifyApprovalReques
 import { MakerCheckerGate } from '../../../nodes/MakerCheckerGate/MakerCheckerGate.node';
 import { opsLogCredential } from '../../../nodes/shared/opsLog';
 import { startSandbox, type Sandbox } from '../../sandbox';
+import { LOCAL_DATABASE_URL } from '../../sandbox/supabase';
 import { fakeExecute, type FakeExecuteOptions } from '../unifi/fakeExecute';
 import { OTHER_SECRET, SECRET } from './tokens';
 
@@ -507,7 +508,6 @@ describe('Maker/Checker Gate: Verify Approval', () => {
 	});
 });
 
-const LOCAL_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 describe('Maker/Checker Gate: the change_approvals audit (Log to Supabase)', () => {
 	let sandbox: Sandbox;
@@ -520,7 +520,7 @@ describe('Maker/Checker Gate: the change_approvals audit (Log to Supabase)', () 
 		);
 
 	beforeAll(async () => {
-		sandbox = await startSandbox({ services: ['supabase'], supabase: { databaseUrl: LOCAL_URL } });
+		sandbox = await startSandbox({ services: ['supabase'], supabase: { databaseUrl: LOCAL_DATABASE_URL } });
 	}, 60_000);
 	afterAll(async () => {
 		await sandbox?.stop();

@@ -5,6 +5,7 @@ import { NotionSync } from '../../../nodes/NotionSync/NotionSync.node';
 import { opsLogCredential } from '../../../nodes/shared/opsLog';
 import { UnifiSites } from '../../../nodes/UnifiSites/UnifiSites.node';
 import { startSandbox, type Sandbox } from '../../sandbox';
+import { LOCAL_DATABASE_URL } from '../../sandbox/supabase';
 import { fakeExecute, runNode } from '../unifi/fakeExecute';
 
 /**
@@ -12,7 +13,6 @@ import { fakeExecute, runNode } from '../unifi/fakeExecute';
  * cannot be written never changes what the node returns or throws.
  */
 
-const LOCAL_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 jest.setTimeout(60_000);
 
 describe('ops log on the service nodes', () => {
@@ -28,7 +28,7 @@ describe('ops log on the service nodes', () => {
 	const db = <R extends Record<string, unknown> = Record<string, any>>(sql: string) => sandbox.supabase!.query<R>(sql);
 
 	beforeAll(async () => {
-		sandbox = await startSandbox({ services: ['unifi', 'supabase'], supabase: { databaseUrl: LOCAL_URL } });
+		sandbox = await startSandbox({ services: ['unifi', 'supabase'], supabase: { databaseUrl: LOCAL_DATABASE_URL } });
 	});
 	afterAll(async () => {
 		await sandbox?.stop();

@@ -1,13 +1,12 @@
 import { Pool } from 'pg';
 import { applyMigrations, listMigrations } from '../../../lib/opslog/migrations';
-import { quoteIdent, SupabaseEmulator } from '../../sandbox/supabase';
+import { LOCAL_DATABASE_URL, quoteIdent, SupabaseEmulator } from '../../sandbox/supabase';
 
 /**
  * The ops log schema on a real PostgreSQL: applied from scratch and again on top of itself, the views answering
  * with figures worked out by hand for seeded rows, the audit tables append-only, retention purging only logs.
  */
 
-const LOCAL_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 jest.setTimeout(60_000);
 
 const HASH_A = 'a'.repeat(64);
@@ -19,7 +18,7 @@ describe('ops log migrations', () => {
 
 	beforeAll(async () => {
 		// Default schema: the shipped migrations.
-		emulator = new SupabaseEmulator({ databaseUrl: LOCAL_URL });
+		emulator = new SupabaseEmulator({ databaseUrl: LOCAL_DATABASE_URL });
 		await emulator.start();
 	});
 	afterAll(async () => {
@@ -38,7 +37,7 @@ describe('ops log migrations', () => {
 
 	it('apply again on top of themselves without error and keep the data', async () => {
 		await q(`insert into integration_logs (service, level, message) values ('notion', 'error', 'kept')`);
-		const pool = new Pool({ connectionString: LOCAL_URL, max: 1, options: `-c search_path=${emulator.schema}` });
+		const pool = new Pool({ connectionString: LOCAL_DATABASE_URL, max: 1, options: `-c search_path=${emulator.schema}` });
 		try {
 			const client = await pool.connect();
 			try {
@@ -72,7 +71,7 @@ describe('ops log migrations', () => {
 
 	it('apply from scratch into an empty schema', async () => {
 		const schema = `${emulator.schema}_fresh`;
-		const pool = new Pool({ connectionString: LOCAL_URL, max: 1 });
+		const pool = new Pool({ connectionString: LOCAL_DATABASE_URL, max: 1 });
 		const client = await pool.connect();
 		try {
 			client.on('notice', () => undefined);

@@ -1,11 +1,10 @@
 import { SupabaseOpsLog, apiMetricRows, normaliseProjectUrl, OpsLogConfigError } from '../../../lib/opslog';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/credentials';
-import { SupabaseEmulator } from '../../sandbox/supabase';
+import { LOCAL_DATABASE_URL, SupabaseEmulator } from '../../sandbox/supabase';
 import { PROXY_VARS, startForwardProxy } from '../http/forwardProxy';
 
 /** supabase-js writes through the PostgREST emulator into the shipped schema on a real PostgreSQL. */
 
-const LOCAL_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const KEY = SANDBOX_CREDENTIALS.supabaseServiceKey;
 jest.setTimeout(60_000);
 
@@ -27,7 +26,7 @@ describe('SupabaseOpsLog', () => {
 	const writer = (options: Partial<ConstructorParameters<typeof SupabaseOpsLog>[0]> = {}) => new SupabaseOpsLog({ url: emulator.url, serviceKey: KEY, ...options });
 
 	beforeAll(async () => {
-		emulator = new SupabaseEmulator({ databaseUrl: LOCAL_URL });
+		emulator = new SupabaseEmulator({ databaseUrl: LOCAL_DATABASE_URL });
 		await emulator.start();
 	});
 	afterAll(async () => {
@@ -124,7 +123,7 @@ describe('SupabaseOpsLog', () => {
 
 	describe('never throws, and says what to do', () => {
 		it('when the schema is not applied', async () => {
-			const bare = new SupabaseEmulator({ databaseUrl: LOCAL_URL, schemaSql: [] });
+			const bare = new SupabaseEmulator({ databaseUrl: LOCAL_DATABASE_URL, schemaSql: [] });
 			await bare.start();
 			try {
 				const result = await new SupabaseOpsLog({ url: bare.url, serviceKey: KEY }).write({ integration_logs: [{ service: 'notion', level: 'error', message: 'x' }] });
