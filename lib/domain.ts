@@ -91,6 +91,8 @@ export interface UnifiWifiClientRecord {
 	/** The local console's site name (`default`, ...), and the cloud site id when known. */
 	site: string;
 	siteId: string | null;
+	/** Site Manager host id of the console, when read through the cloud connector. */
+	hostId?: string | null;
 	mac: string;
 	hostname: string | null;
 	/** Signal in dBm (negative; -58 is better than -72). */
@@ -111,6 +113,98 @@ export interface UnifiNetworkRecord {
 	vlanEnabled: boolean;
 	vlan: number | null;
 	subnet: string | null;
+}
+
+/**
+ * Records read from a console's Network application through the Site Manager cloud connector (or the console's
+ * own Integration API). Every one carries the console's Site Manager `hostId` and, when the console site could be
+ * joined to a Site Manager site, its Site Manager `siteId`, so Health Score joins them without name matching.
+ * `consoleSiteId` is the Integration API's own site id (a UUID, different from `siteId`).
+ */
+export interface UnifiConsoleRef {
+	hostId: string;
+	/** Site Manager site id, or null when the console site matched none (reported, never guessed). */
+	siteId: string | null;
+	consoleSiteId: string;
+	/** Integration API `internalReference` (the legacy short site name, e.g. "default"). */
+	consoleSite: string | null;
+}
+
+export interface UnifiRadioStatistics {
+	/** "2.4", "5", "6" or "60" (UniFi sends a string or a number depending on the version). */
+	frequencyGHz: string | null;
+	txRetriesPct: number | null;
+}
+
+export interface UnifiConsoleDeviceRecord extends UnifiConsoleRef {
+	kind: 'unifi.consoleDevice';
+	deviceId: string;
+	mac: string;
+	name: string;
+	model: string | null;
+	/** Integration API `state`: ONLINE, OFFLINE, UPDATING, ... */
+	state: string;
+	isOnline: boolean;
+	firmwareVersion: string | null;
+	firmwareUpdatable: boolean | null;
+	ip: string | null;
+	isAccessPoint: boolean;
+	isGateway: boolean;
+	isSwitch: boolean;
+	/** `statistics/latest`, when asked for and the device is online; null otherwise. */
+	statistics: {
+		uptimeSec: number | null;
+		cpuUtilizationPct: number | null;
+		memoryUtilizationPct: number | null;
+		radios: UnifiRadioStatistics[];
+	} | null;
+}
+
+export interface UnifiConsoleClientRecord extends UnifiConsoleRef {
+	kind: 'unifi.consoleClient';
+	clientId: string;
+	/** WIRED, WIRELESS, VPN, TELEPORT. The Integration API carries no signal: see `unifi.client` for that. */
+	type: string;
+	name: string | null;
+	mac: string | null;
+	ip: string | null;
+	connectedAt: string | null;
+	/** The device (AP or switch) the client is connected to. */
+	uplinkDeviceId: string | null;
+	isGuest: boolean;
+	/**
+	 * WiFi signal in dBm from the legacy `stat/sta` (matched by MAC), only when the node was asked to try the legacy
+	 * API and the console answered it; null otherwise.
+	 */
+	signalDbm: number | null;
+	essid: string | null;
+}
+
+export interface UnifiConsoleNetworkRecord extends UnifiConsoleRef {
+	kind: 'unifi.consoleNetwork';
+	networkId: string;
+	name: string;
+	enabled: boolean;
+	vlan: number | null;
+	management: string | null;
+}
+
+/**
+ * One console that a cloud-wide read did not (fully) read: skipped before calling (offline, firmware below the
+ * connector's floor) or unreachable (the connector or the console answered an error). Never fails the other consoles.
+ */
+export interface UnifiConsoleStatusRecord {
+	kind: 'unifi.console';
+	hostId: string;
+	name: string | null;
+	/** Site Manager site ids on this console. */
+	siteIds: string[];
+	status: 'skipped' | 'unreachable' | 'partial';
+	reason: string;
+	httpStatus: number | null;
+	code: string | null;
+	requestId: string | null;
+	firmwareVersion: string | null;
 }
 
 export interface NinjaOrganizationRecord {
@@ -170,6 +264,10 @@ export type DomainRecord =
 	| UnifiIspMetricsRecord
 	| UnifiWifiClientRecord
 	| UnifiNetworkRecord
+	| UnifiConsoleDeviceRecord
+	| UnifiConsoleClientRecord
+	| UnifiConsoleNetworkRecord
+	| UnifiConsoleStatusRecord
 	| NinjaOrganizationRecord
 	| NinjaDeviceRecord
 	| NinjaDeviceHealthRecord

@@ -1,3 +1,4 @@
+import * as zlib from 'node:zlib';
 import { errorForStatus, MspOpsError, NetworkError, RateLimitError, ValidationError, type ServiceName } from '../errors';
 import { globalMetrics, type MetricsRecorder } from './metrics';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, runWithRetries, type RetryPolicy } from './policy';
@@ -114,9 +115,28 @@ interface ParsedBody {
 	data: unknown;
 }
 
+/** Largest gzip body inflated (a JSON page of 200 records is well under this). */
+const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The body as text. A body that starts with the gzip magic bytes is inflated even without `Content-Encoding`:
+ * the UniFi connector sends such bodies from UniFi-hosted consoles (docs/unifi-connector.md), and no JSON or HTML
+ * answer can start with 0x1f 0x8b.
+ */
+function bodyText(body: Buffer): string {
+	if (body.length > 2 && body[0] === 0x1f && body[1] === 0x8b) {
+		try {
+			return zlib.gunzipSync(body, { maxOutputLength: MAX_INFLATED_BYTES }).toString('utf8');
+		} catch {
+			return body.toString('utf8');
+		}
+	}
+	return body.toString('utf8');
+}
+
 function parseBody(raw: RawResponse): ParsedBody {
 	if (raw.body.length === 0) return { kind: 'empty', data: undefined };
-	const text = raw.body.toString('utf8');
+	const text = bodyText(raw.body);
 	const type = raw.headers['content-type'] ?? '';
 	if (type.includes('html') || /^\s*<(!doctype|html|head|body|title)\b/i.test(text)) return { kind: 'html', data: text };
 	if (type.includes('json') || /^\s*[[{]/.test(text)) {

@@ -1,4 +1,5 @@
 export * from './client';
+export * from './concurrency';
 export * from './metrics';
 export * from './policy';
 export * from './rawFetch';

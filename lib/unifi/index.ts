@@ -1,4 +1,6 @@
 export * from './common';
+export * from './consoles';
+export * from './integrationApi';
 export * from './networkClient';
 export * from './schemas';
 export * from './simplify';

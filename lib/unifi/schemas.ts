@@ -250,13 +250,89 @@ export const localSitesResponseSchema = networkEnvelope(localSiteSchema);
 export const localClientsResponseSchema = networkEnvelope(localClientSchema);
 export const localNetworksResponseSchema = networkEnvelope(localNetworkSchema);
 
-/** Official Integration API page `{offset, limit, count, totalCount, data}`. */
-export const integrationSitesResponseSchema = z
+// ------------------------------------------------------------------------------------------- Integration API (v1)
+// Network application's official API, on the console (`/proxy/network/integration/v1`) or through the Site Manager
+// connector. Lenient where public references disagree (docs/unifi-connector.md): `frequencyGHz` is a string or a
+// number, `features`/`interfaces` are a list of names (list endpoints) or an object (details), statistics may put
+// `radios` at the top level.
+
+/** Page `{offset, limit, count, totalCount, data}`. */
+export function integrationPage<T extends z.ZodTypeAny>(item: T) {
+	return z
+		.object({
+			offset: z.number().int().min(0),
+			limit: z.number().int().min(0),
+			count: z.number().int().min(0),
+			totalCount: z.number().int().min(0),
+			data: z.array(item),
+		})
+		.passthrough();
+}
+
+export const integrationInfoSchema = z.object({ applicationVersion: z.string() }).passthrough();
+
+export const integrationSiteSchema = z.object({ id: z.string().min(1), internalReference: nullableString, name: z.string() }).passthrough();
+export type IntegrationSite = z.infer<typeof integrationSiteSchema>;
+
+export const integrationClientSchema = z
 	.object({
-		offset: z.number(),
-		limit: z.number(),
-		count: z.number(),
-		totalCount: z.number(),
-		data: z.array(z.object({ id: z.string().min(1), internalReference: nullableString, name: z.string() }).passthrough()),
+		id: z.string().min(1),
+		type: z.string().min(1),
+		name: nullableString,
+		connectedAt: nullableString,
+		ipAddress: nullableString,
+		macAddress: nullableString,
+		uplinkDeviceId: nullableString,
+		access: z.object({ type: nullableString }).passthrough().nullable().optional(),
 	})
 	.passthrough();
+export type IntegrationClient = z.infer<typeof integrationClientSchema>;
+
+/** A list of names (`["accessPoint"]`) or an object keyed by name (`{accessPoint: {...}}`). */
+const nameSet = z.union([z.array(z.string()), z.record(z.unknown())]).nullable().optional();
+
+export const integrationDeviceSchema = z
+	.object({
+		id: z.string().min(1),
+		macAddress: z.string().min(1),
+		ipAddress: nullableString,
+		name: nullableString,
+		model: nullableString,
+		state: z.string().min(1),
+		supported: z.boolean().optional(),
+		firmwareVersion: nullableString,
+		firmwareUpdatable: z.boolean().nullable().optional(),
+		features: nameSet,
+		interfaces: nameSet,
+	})
+	.passthrough();
+export type IntegrationDevice = z.infer<typeof integrationDeviceSchema>;
+
+const radioStatisticsSchema = z
+	.object({
+		frequencyGHz: z.union([z.string(), z.number()]).nullable().optional(),
+		txRetriesPct: optionalNumber,
+	})
+	.passthrough();
+
+export const integrationDeviceStatisticsSchema = z
+	.object({
+		uptimeSec: optionalNumber,
+		cpuUtilizationPct: optionalNumber,
+		memoryUtilizationPct: optionalNumber,
+		interfaces: z.object({ radios: z.array(radioStatisticsSchema).optional() }).passthrough().nullable().optional(),
+		radios: z.array(radioStatisticsSchema).nullable().optional(),
+	})
+	.passthrough();
+export type IntegrationDeviceStatistics = z.infer<typeof integrationDeviceStatisticsSchema>;
+
+export const integrationNetworkSchema = z
+	.object({
+		id: z.string().min(1),
+		name: z.string(),
+		enabled: z.boolean().optional(),
+		vlanId: z.number().int().nullable().optional(),
+		management: nullableString,
+	})
+	.passthrough();
+export type IntegrationNetwork = z.infer<typeof integrationNetworkSchema>;

@@ -50,7 +50,19 @@ export interface UnifiSiteManagerOptions {
 	metrics?: MetricsRecorder;
 	sleep?: (ms: number) => Promise<void>;
 	random?: () => number;
+	/** Connector requests (to consoles): their own timeout and retries, the same rate budget as /v1. */
+	connector?: { timeoutMs?: number; retry?: Partial<RetryPolicy> };
 }
+
+/** `/proxy` in connector paths: see docs/unifi-connector.md, "Path shape". */
+export type ConnectorPathStyle = 'proxy' | 'noProxy';
+
+export const CONNECTOR_DEFAULTS = Object.freeze({
+	/** What unpoller's remote client and UniFi Insights use; the connector's own timeout is not documented. */
+	timeoutMs: 30_000,
+	/** A console that timed out or is offline rarely answers a moment later: one retry, short waits. */
+	retry: { retries: 1, minDelayMs: 1_000, maxDelayMs: 5_000 } satisfies Partial<RetryPolicy>,
+});
 
 export interface ListOptions {
 	/** Stop after this many records (undefined = all). Pages are not fetched past the limit. */
@@ -76,6 +88,11 @@ const DURATIONS: Record<IspMetricType, string[]> = { '5m': ['24h'], '1h': ['7d',
 
 export class UnifiSiteManagerClient {
 	readonly http: ServiceHttpClient;
+	/**
+	 * For connector requests: same key, base URL and rate bucket as `http` (one budget per key, shared with /v1 by
+	 * the process-wide limiter), with the connector's timeout and retry policy.
+	 */
+	readonly connectorHttp: ServiceHttpClient;
 	private readonly pageSize: number;
 
 	constructor(options: UnifiSiteManagerOptions) {
@@ -102,6 +119,30 @@ export class UnifiSiteManagerClient {
 			sleep: options.sleep,
 			random: options.random,
 		});
+		this.connectorHttp = new ServiceHttpClient({
+			service: 'unifi',
+			baseUrl,
+			credentialKey: credentialKey(`${baseUrl}|${apiKey}`),
+			rateLimits: { default: { ...UNIFI_SITE_MANAGER_DEFAULTS.rateLimits, ...options.rateLimits }.default },
+			retry: { ...CONNECTOR_DEFAULTS.retry, ...options.connector?.retry },
+			timeoutMs: options.connector?.timeoutMs ?? CONNECTOR_DEFAULTS.timeoutMs,
+			headers: () => ({ 'X-API-KEY': apiKey }),
+			secrets: [apiKey],
+			parseError: (status, body) => {
+				const parsed = parseUnifiError(status, body);
+				return status === 401 ? { ...parsed, hint: unifiHint(status, 'unifi') } : parsed;
+			},
+			metrics: options.metrics,
+			sleep: options.sleep,
+			random: options.random,
+		});
+	}
+
+	/** The Network application path of a console through the connector. */
+	connectorNetworkPath(hostId: string, style: ConnectorPathStyle): string {
+		const id = requireId(hostId, 'host ID');
+		// `:` is legal in a path segment and is how public clients send host ids.
+		return `/v1/connector/consoles/${encodeURIComponent(id).replace(/%3A/gi, ':')}${style === 'proxy' ? '/proxy/network' : '/network'}`;
 	}
 
 	private bucketOf(path: string): string {

@@ -12,6 +12,7 @@ import * as hostGetAll from './actions/host/getAll.operation';
 import * as ispMetricGet from './actions/ispMetric/get.operation';
 import * as networkGetAll from './actions/network/getAll.operation';
 import { executeWithOpsLog, opsLogProperty } from '../shared/opsLog';
+import { deviceSourceParameter, sourceParameters } from './actions/connector';
 import { router } from './actions/router';
 import * as siteGet from './actions/site/get.operation';
 import * as siteGetAll from './actions/site/getAll.operation';
@@ -28,9 +29,11 @@ export class UnifiSites implements INodeType {
 		name: 'unifiSites',
 		icon: { light: 'file:unifiSites.svg', dark: 'file:unifiSites.dark.svg' },
 		group: ['input'],
-		version: 1,
+		// 1.1: Client and Network read through the Site Manager connector by default (every console, one key).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Read UniFi sites, consoles, devices, ISP metrics, WiFi clients and VLANs (Site Manager API and local console)',
+		description: 'Read UniFi sites, consoles, devices with statistics, ISP metrics, clients and VLANs of every console (Site Manager API and its connector, or a local console)',
 		defaults: { name: 'UniFi Sites' },
 		usableAsTool: true,
 		// eslint-disable-next-line n8n-nodes-base/node-class-description-inputs-wrong-regular-node
@@ -38,15 +41,16 @@ export class UnifiSites implements INodeType {
 		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
+			// Site Manager key: everything except Client and Network read from a local console.
 			{
 				name: 'mspUnifiSiteManagerApi',
 				required: true,
-				displayOptions: { show: { resource: ['device', 'host', 'ispMetric', 'site'] } },
+				displayOptions: { hide: { source: ['console'] } },
 			},
 			{
 				name: 'mspUnifiNetworkApi',
 				required: true,
-				displayOptions: { show: { resource: ['client', 'network'] } },
+				displayOptions: { show: { source: ['console'] } },
 			},
 			// n8n's Supabase credential, for the optional ops log (nodes/shared/opsLog.ts; written out for the linter).
 			{ name: 'supabaseApi', required: true, displayOptions: { show: { opsLog: [true] } } },
@@ -59,11 +63,11 @@ export class UnifiSites implements INodeType {
 				noDataExpression: true,
 				default: 'site',
 				options: [
-					{ name: 'Client (Local Console)', value: 'client' },
+					{ name: 'Client', value: 'client' },
 					{ name: 'Device', value: 'device' },
 					{ name: 'Host', value: 'host' },
 					{ name: 'ISP Metric', value: 'ispMetric' },
-					{ name: 'Network (Local Console)', value: 'network' },
+					{ name: 'Network', value: 'network' },
 					{ name: 'Site', value: 'site' },
 				],
 			},
@@ -78,8 +82,8 @@ export class UnifiSites implements INodeType {
 					{
 						name: 'Get Many',
 						value: 'getAll',
-						action: 'Get many wireless clients',
-						description: 'Get connected WiFi clients with signal strength, per site of the local console',
+						action: 'Get many clients',
+						description: 'Get connected clients of every console (connector) or WiFi clients with signal of a local console',
 					},
 				],
 			},
@@ -95,7 +99,7 @@ export class UnifiSites implements INodeType {
 						name: 'Get Many',
 						value: 'getAll',
 						action: 'Get many devices',
-						description: 'Get network devices, one item per device with its host and site',
+						description: 'Get network devices, one item per device with its host and site (and statistics through the connector)',
 					},
 				],
 			},
@@ -139,7 +143,7 @@ export class UnifiSites implements INodeType {
 						name: 'Get Many',
 						value: 'getAll',
 						action: 'Get many networks',
-						description: 'Get networks and VLANs per site of the local console',
+						description: 'Get networks and VLANs per site, of every console (connector) or of a local console',
 					},
 				],
 			},
@@ -155,6 +159,9 @@ export class UnifiSites implements INodeType {
 					{ name: 'Get Many', value: 'getAll', action: 'Get many sites', description: 'Get sites with statistics (devices, clients, WAN uptime, ISP)' },
 				],
 			},
+			...sourceParameters('client'),
+			deviceSourceParameter,
+			...sourceParameters('network'),
 			...clientGetAll.description,
 			...deviceGetAll.description,
 			...hostGet.description,

@@ -24,9 +24,14 @@ export interface NetworkCredential {
 	pathPrefix?: string;
 }
 
-export async function getSiteManagerClient(ctx: IExecuteFunctions | ILoadOptionsFunctions): Promise<UnifiSiteManagerClient> {
+export async function getSiteManagerClient(ctx: IExecuteFunctions | ILoadOptionsFunctions, options: { connectorTimeoutMs?: number } = {}): Promise<UnifiSiteManagerClient> {
 	const credentials = await ctx.getCredentials<SiteManagerCredential & Record<string, unknown>>('mspUnifiSiteManagerApi');
-	return new UnifiSiteManagerClient({ apiKey: credentials.apiKey, baseUrl: credentials.baseUrl, metrics: runMetrics(ctx) });
+	return new UnifiSiteManagerClient({
+		apiKey: credentials.apiKey,
+		baseUrl: credentials.baseUrl,
+		metrics: runMetrics(ctx),
+		connector: { timeoutMs: options.connectorTimeoutMs },
+	});
 }
 
 export async function getNetworkClient(ctx: IExecuteFunctions | ILoadOptionsFunctions): Promise<UnifiNetworkClient> {

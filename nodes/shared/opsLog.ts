@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeCredentialDescription, INodeE
 import { isMspOpsError, type ServiceName } from '../../lib/errors';
 import { globalMetrics, MetricsRecorder } from '../../lib/http/metrics';
 import { redact, redactValue } from '../../lib/http/redact';
+import { warnOnOutput } from './hints';
 import { apiMetricRows, clip, SupabaseOpsLog, type IntegrationLogRow, type OpsLogBatch, type OpsLogTable, type OpsLogWriteResult, type RunContext } from '../../lib/opslog';
 
 /**
@@ -257,12 +258,7 @@ export async function executeWithOpsLog(
 		}
 		if (output) {
 			for (const items of output) for (const item of items) item.json.opsLogError = message;
-			const hints = (ctx as { addExecutionHints?: (...hints: Array<{ message: string; type: 'warning'; location: 'outputPane' }>) => void }).addExecutionHints;
-			try {
-				hints?.call(ctx, { message, type: 'warning', location: 'outputPane' });
-			} catch {
-				// hints are a convenience of newer n8n versions
-			}
+			warnOnOutput(ctx, message);
 		}
 	}
 	if (failure) throw failure.error;

@@ -29,7 +29,12 @@ describe('UniFi Sites node (fake IExecuteFunctions, sandbox)', () => {
 		expect(d.name).toBe('unifiSites');
 		expect(d.usableAsTool).toBe(true);
 		expect(d.credentials?.map((c) => c.name)).toEqual(['mspUnifiSiteManagerApi', 'mspUnifiNetworkApi', 'supabaseApi']);
-		expect(d.credentials?.[1].displayOptions?.show?.resource).toEqual(['client', 'network']);
+		expect(d.credentials?.[0].displayOptions?.hide?.source).toEqual(['console']);
+		expect(d.credentials?.[1].displayOptions?.show?.source).toEqual(['console']);
+		expect(d.version).toEqual([1, 1.1]);
+		// Version 1 nodes keep reading the local console; 1.1 defaults to the connector.
+		const sources = d.properties.filter((p) => p.name === 'source' && (p.displayOptions?.show?.resource as string[]).includes('client'));
+		expect(sources.map((p) => p.default)).toEqual(['console', 'connector']);
 		const resource = d.properties.find((p) => p.name === 'resource')!;
 		const names = (resource.options as Array<{ name: string }>).map((o) => o.name);
 		expect(names).toEqual([...names].sort());

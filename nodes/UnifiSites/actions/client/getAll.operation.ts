@@ -3,25 +3,67 @@ import { isWifiClient, simplifyWifiClient } from '../../../../lib/unifi';
 import { runPerItemWith } from '../../../shared/n8nAdapter';
 import { getNetworkClient } from '../../transport';
 import { localSiteParameters, readLimit, readSimplify, returnAllAndLimit, simplifyParameter } from '../common';
+import { connectorItems, connectorOptionsParameter, connectorScopeParameters, readThroughConnector } from '../connector';
 import { localSiteResolver } from '../localSites';
 
 const show = { resource: ['client'], operation: ['getAll'] };
+const viaConsole = { ...show, source: ['console'] };
+const viaConnector = { ...show, source: ['connector'] };
 
-export const description: INodeProperties[] = [...localSiteParameters(show), ...returnAllAndLimit(show, 'clients'), simplifyParameter(show)];
+export const description: INodeProperties[] = [
+	...localSiteParameters(viaConsole),
+	...connectorScopeParameters(viaConnector),
+	{
+		displayName: 'Client Types',
+		name: 'clientTypes',
+		type: 'multiOptions',
+		default: ['WIRELESS'],
+		description: 'Which connected clients to return; none selected returns every type',
+		displayOptions: { show: viaConnector },
+		options: [
+			{ name: 'Teleport', value: 'TELEPORT' },
+			{ name: 'VPN', value: 'VPN' },
+			{ name: 'Wired', value: 'WIRED' },
+			{ name: 'Wireless', value: 'WIRELESS' },
+		],
+	},
+	{
+		displayName: 'Try Legacy WiFi Signal',
+		name: 'legacyWifi',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to also read each console\'s legacy client list for WiFi signal (dBm). Ubiquiti does not document it behind the connector: a console that refuses it is listed, and its clients come without signal.',
+		displayOptions: { show: viaConnector },
+	},
+	connectorOptionsParameter(viaConnector),
+	...returnAllAndLimit(show, 'clients'),
+	simplifyParameter(show),
+];
 
 /**
- * Connected WiFi clients per site from the local console (`/api/s/{site}/stat/sta`), with signal in dBm, VLAN,
- * SSID and access point. Wired clients have no signal and are left out. Sites are read one after another and
- * reading stops once Limit clients are in hand.
+ * Local console: connected WiFi clients per site (`/api/s/{site}/stat/sta`) with signal in dBm, VLAN, SSID and access
+ * point; wired clients are left out; sites are read one after another until Limit clients are in hand.
+ * Connector: connected clients of every console (Integration API), see connector.ts.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const setup = async () => {
+		if (this.getNodeParameter('source', 0, 'console') === 'connector') return undefined;
 		const client = await getNetworkClient(this);
 		return { client, sitesFor: localSiteResolver(this, client) };
 	};
-	return runPerItemWith(this, setup, async ({ client, sitesFor }, i) => {
+	return runPerItemWith(this, setup, async (local, i) => {
 		const limit = readLimit(this, i, 'listClients');
 		const simplify = readSimplify(this, i);
+		if (!local) {
+			const result = await readThroughConnector(this, i, {
+				resource: 'client',
+				clientTypes: this.getNodeParameter('clientTypes', i, []) as string[],
+				legacyWifi: this.getNodeParameter('legacyWifi', i, false) as boolean,
+			});
+			return connectorItems(result, result.entries, simplify, limit);
+		}
+		const { client, sitesFor } = local;
 		const out: IDataObject[] = [];
 		for (const site of await sitesFor(i)) {
 			if (limit !== undefined && out.length >= limit) break;

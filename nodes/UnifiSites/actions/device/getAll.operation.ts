@@ -1,20 +1,47 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { simplifyDevice, type SiteRef, type UnifiSiteManagerClient } from '../../../../lib/unifi';
+import { simplifyDevice, type SiteRef, type StatisticsFor, type UnifiSiteManagerClient } from '../../../../lib/unifi';
 import { runPerItemWith } from '../../../shared/n8nAdapter';
 import { getSiteManagerClient } from '../../transport';
 import { hostLocator, readLimit, readLocator, readSimplify, returnAllAndLimit, simplifyParameter } from '../common';
+import { connectorItems, connectorOptionsParameter, connectorScopeParameters, readThroughConnector } from '../connector';
 
 const show = { resource: ['device'], operation: ['getAll'] };
+const viaSiteManager = { ...show, source: ['siteManager'] };
+const viaConnector = { ...show, source: ['connector'] };
 
 export const description: INodeProperties[] = [
-	hostLocator(show, false, 'Only devices of this console. Leave empty for the devices of every console.'),
+	hostLocator(viaSiteManager, false, 'Only devices of this console. Leave empty for the devices of every console.'),
+	...connectorScopeParameters(viaConnector),
+	{
+		displayName: 'Access Points Only',
+		name: 'accessPointsOnly',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return only access points (the devices that carry WiFi radio statistics)',
+		displayOptions: { show: viaConnector },
+	},
+	{
+		displayName: 'Statistics For',
+		name: 'statisticsFor',
+		type: 'options',
+		default: 'accessPoints',
+		description: 'Which online devices get their latest statistics (one request per device)',
+		displayOptions: { show: viaConnector },
+		options: [
+			{ name: 'Access Points', value: 'accessPoints', description: 'WiFi radio TX retries, CPU, memory, uptime of each access point' },
+			{ name: 'All Devices', value: 'all' },
+			{ name: 'None', value: 'none' },
+		],
+	},
+	connectorOptionsParameter(viaConnector),
 	...returnAllAndLimit(show, 'devices'),
 	simplifyParameter(show),
 ];
 
 /**
- * GET /v1/devices, flattened: one item per device, carrying its host and the host's site (looked up once per
+ * Site Manager device list: GET /v1/devices, flattened: one item per device, carrying its host and the host's site (looked up once per
  * execution from GET /v1/sites; one site per console in the usual MSP setup, the first one otherwise).
+ * Connector: each console's Integration API devices with `statistics/latest`, see connector.ts.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	let sitesByHost: Promise<Map<string, SiteRef>> | undefined;
@@ -27,6 +54,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return sitesByHost;
 	};
 	return runPerItemWith(this, () => getSiteManagerClient(this), async (client, i) => {
+		if (this.getNodeParameter('source', i, 'siteManager') === 'connector') {
+			const result = await readThroughConnector(this, i, {
+				resource: 'device',
+				accessPointsOnly: this.getNodeParameter('accessPointsOnly', i, false) as boolean,
+				statisticsFor: this.getNodeParameter('statisticsFor', i, 'accessPoints') as StatisticsFor,
+			});
+			return connectorItems(result, result.entries, readSimplify(this, i), readLimit(this, i, 'listConsoleDevices'));
+		}
 		const hostId = readLocator(this, 'host', i);
 		const limit = readLimit(this, i, 'listDevices');
 		const simplify = readSimplify(this, i);

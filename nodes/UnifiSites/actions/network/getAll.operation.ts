@@ -1,36 +1,53 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { UnifiConsoleNetworkRecord } from '../../../../lib/domain';
 import { simplifyNetwork } from '../../../../lib/unifi';
 import { runPerItemWith } from '../../../shared/n8nAdapter';
 import { getNetworkClient } from '../../transport';
 import { localSiteParameters, readLimit, readSimplify, returnAllAndLimit, simplifyParameter } from '../common';
+import { connectorItems, connectorOptionsParameter, connectorScopeParameters, readThroughConnector } from '../connector';
 import { localSiteResolver } from '../localSites';
 
 const show = { resource: ['network'], operation: ['getAll'] };
+const viaConsole = { ...show, source: ['console'] };
+const viaConnector = { ...show, source: ['connector'] };
 
 export const description: INodeProperties[] = [
-	...localSiteParameters(show),
+	...localSiteParameters(viaConsole),
+	...connectorScopeParameters(viaConnector),
 	{
 		displayName: 'VLANs Only',
 		name: 'vlanOnly',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to return only networks with a VLAN ID (leaves out the default LAN and WAN)',
+		description: 'Whether to return only tagged networks (leaves out the untagged default LAN, VLAN 1, and WAN)',
 		displayOptions: { show },
 	},
+	connectorOptionsParameter(viaConnector),
 	...returnAllAndLimit(show, 'networks'),
 	simplifyParameter(show),
 ];
 
-/** Networks (LANs, VLANs, WANs) per site from the local console (`/api/s/{site}/rest/networkconf`). */
+/**
+ * Networks (LANs, VLANs) per site: from the local console (`/api/s/{site}/rest/networkconf`, WANs included), or
+ * through the connector from every console (Integration API `networks`, `vlanId` 1 for the untagged default LAN).
+ */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const setup = async () => {
+		if (this.getNodeParameter('source', 0, 'console') === 'connector') return undefined;
 		const client = await getNetworkClient(this);
 		return { client, sitesFor: localSiteResolver(this, client) };
 	};
-	return runPerItemWith(this, setup, async ({ client, sitesFor }, i) => {
+	return runPerItemWith(this, setup, async (local, i) => {
 		const limit = readLimit(this, i, 'listNetworks');
 		const simplify = readSimplify(this, i);
 		const vlanOnly = this.getNodeParameter('vlanOnly', i, false) as boolean;
+		if (!local) {
+			const result = await readThroughConnector(this, i, { resource: 'network' });
+			const tagged = (vlan: number | null) => vlan !== null && vlan !== 1;
+			const entries = vlanOnly ? result.entries.filter((e) => tagged((e.record as UnifiConsoleNetworkRecord).vlan)) : result.entries;
+			return connectorItems(result, entries, simplify, limit);
+		}
+		const { client, sitesFor } = local;
 		const out: IDataObject[] = [];
 		for (const site of await sitesFor(i)) {
 			if (limit !== undefined && out.length >= limit) break;
