@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors';
 import { parseWith } from '../validation';
 import { joinSitesAndOrganizations, MATCH_METHODS, type MatchMethod, type SiteMappingEntry } from './join';
-import { computeSiteHealth, type HealthStatus, type SiteHealth, type SiteObservations } from './score';
+import { computeSiteHealth, type HealthStatus, type SiteHealth, type SiteObservations, type WifiSource } from './score';
 import { DEFAULT_HEALTH_SETTINGS, type HealthSettings } from './settings';
 
 /**
@@ -18,6 +18,8 @@ const msOrNull = z.number().min(0).nullable().optional();
 const siteSchema = z.object({
 	kind: z.literal('unifi.site'),
 	siteId: z.string().min(1),
+	/** Site Manager host (console) id; optional so inputs from before it was read still validate. */
+	hostId: z.string().min(1).nullable().optional(),
 	name: z.string(),
 	devices: z.object({ total: count, offline: count, offlineGateways: count, pendingUpdates: count }),
 	criticalNotifications: count.nullable().optional(),
@@ -31,6 +33,31 @@ const clientSchema = z.object({
 	siteId: z.string().nullable(),
 	site: z.string(),
 	signalDbm: z.number().min(-130).max(0),
+});
+/** A device of a console site read through the Site Manager connector (Integration API), with its latest statistics. */
+const consoleDeviceSchema = z.object({
+	kind: z.literal('unifi.consoleDevice'),
+	hostId: z.string().min(1),
+	siteId: z.string().min(1).nullable(),
+	consoleSiteId: z.string().min(1),
+	consoleSite: z.string().nullable().optional(),
+	deviceId: z.string().min(1),
+	isAccessPoint: z.boolean(),
+	isOnline: z.boolean(),
+	statistics: z
+		.object({
+			radios: z.array(z.object({ txRetriesPct: z.number().min(0).max(100).nullable().optional() })),
+		})
+		.nullable(),
+});
+/** A console that a cloud-wide read skipped or could not (fully) read: explains a WiFi component without data. */
+const consoleStatusSchema = z.object({
+	kind: z.literal('unifi.console'),
+	hostId: z.string().min(1),
+	name: z.string().nullable().optional(),
+	siteIds: z.array(z.string()),
+	status: z.enum(['skipped', 'unreachable', 'partial']),
+	reason: z.string(),
 });
 const organizationSchema = z.object({
 	kind: z.literal('ninjaone.organization'),
@@ -56,18 +83,38 @@ const alertSchema = z.object({
 	organizationId: z.number().int().nullable(),
 });
 
-const USED_KINDS = ['unifi.site', 'unifi.client', 'ninjaone.organization', 'ninjaone.deviceHealth', 'ninjaone.alert'] as const;
+const USED_KINDS = [
+	'unifi.site',
+	'unifi.client',
+	'unifi.consoleDevice',
+	'unifi.console',
+	'ninjaone.organization',
+	'ninjaone.deviceHealth',
+	'ninjaone.alert',
+] as const;
 /** Records of the package's other kinds are accepted and ignored (a Merge may carry them along). */
-const IGNORED_KINDS = ['unifi.host', 'unifi.device', 'unifi.ispMetrics', 'unifi.network', 'ninjaone.device'];
+const IGNORED_KINDS = [
+	'unifi.host',
+	'unifi.device',
+	'unifi.ispMetrics',
+	'unifi.network',
+	'unifi.consoleClient',
+	'unifi.consoleNetwork',
+	'ninjaone.device',
+];
 const SCHEMAS = {
 	'unifi.site': siteSchema,
 	'unifi.client': clientSchema,
+	'unifi.consoleDevice': consoleDeviceSchema,
+	'unifi.console': consoleStatusSchema,
 	'ninjaone.organization': organizationSchema,
 	'ninjaone.deviceHealth': deviceHealthSchema,
 	'ninjaone.alert': alertSchema,
 } as const;
 
 type SiteRecord = z.infer<typeof siteSchema>;
+type ConsoleDeviceRecord = z.infer<typeof consoleDeviceSchema>;
+type ConsoleStatusRecord = z.infer<typeof consoleStatusSchema>;
 type OrganizationRecord = Omit<z.infer<typeof organizationSchema>, 'unifiSiteId'> & { unifiSiteId: string | null };
 type DeviceHealthRecord = z.infer<typeof deviceHealthSchema>;
 type AlertRecord = z.infer<typeof alertSchema>;
@@ -91,8 +138,13 @@ export interface SiteScore {
 	summary: string;
 	devicesTotal: number;
 	devicesOffline: number;
+	/** The measure behind the WiFi component: client signal, access point TX retries, or null (WiFi unknown). */
+	wifiSource: WifiSource | null;
+	/** WiFi clients and those below the minimum signal; null unless WiFi was scored from client signal. */
 	wifiClients: number | null;
 	weakWifiClients: number | null;
+	/** Access points scored on TX retries; null unless WiFi was scored from them. */
+	accessPoints: number | null;
 	endpoints: number | null;
 	components: SiteHealth['components'];
 	unknown: SiteHealth['unknown'];
@@ -101,10 +153,15 @@ export interface SiteScore {
 export interface UnmatchedRecord {
 	kind: 'healthScore.unmatched';
 	source: 'unifi' | 'ninjaone';
-	/** UniFi site id, NinjaOne organization id, or the client records' site id. */
+	/**
+	 * UniFi site id, NinjaOne organization id, the client records' site id, or for console devices their Site Manager
+	 * site id (the console site id when they have none).
+	 */
 	id: string;
 	name: string;
 	reason: string;
+	/** The console of unmatched console devices. */
+	hostId?: string;
 	/** NinjaOne devices whose health records reach no site (none of their rows is scored), so none goes unseen. */
 	deviceIds?: number[];
 }
@@ -178,6 +235,9 @@ export function scoreEstate(items: readonly unknown[], options: EstateOptions = 
 	const orgIndexById = new Map<number, number>();
 	const signalsBySite = new Map<string, number[]>();
 	const clientSiteNames = new Map<string, { name: string; firstItem: number }>();
+	const consoleDevices: Array<ConsoleDeviceRecord & { index: number }> = [];
+	const consoleDeviceIndex = new Map<string, number>();
+	const consoleStatuses: ConsoleStatusRecord[] = [];
 	const healthByOrg = new Map<number | null, OrgRows<DeviceHealthRecord>>();
 	const alertsByOrg = new Map<number | null, OrgRows<AlertRecord>>();
 	let alertRecordsSeen = false;
@@ -220,6 +280,26 @@ export function scoreEstate(items: readonly unknown[], options: EstateOptions = 
 				list.push(client.signalDbm);
 				break;
 			}
+			case 'unifi.consoleDevice': {
+				const device = record as ConsoleDeviceRecord;
+				// Device ids are unique per console; the same device from two reads would count its AP twice.
+				const key = `${device.hostId}\u0000${device.deviceId}`;
+				const first = consoleDeviceIndex.get(key);
+				if (first !== undefined) {
+					errors.push({
+						itemIndex: i,
+						error: duplicate('unifi.consoleDevice', 'deviceId', device.deviceId, first, i, ` on console ${JSON.stringify(device.hostId)}`),
+					});
+					break;
+				}
+				consoleDeviceIndex.set(key, i);
+				consoleDevices.push({ ...device, index: i });
+				break;
+			}
+			case 'unifi.console':
+				// Status of a console a cloud-wide read skipped or could not fully read: never an error, only a reason.
+				consoleStatuses.push(record as ConsoleStatusRecord);
+				break;
 			case 'ninjaone.organization': {
 				const org = record as z.infer<typeof organizationSchema>;
 				const first = orgIndexById.get(org.organizationId);
@@ -248,6 +328,26 @@ export function scoreEstate(items: readonly unknown[], options: EstateOptions = 
 
 	const clientsFetched = (counts['unifi.client'] ?? 0) > 0;
 	const healthFetched = (counts['ninjaone.deviceHealth'] ?? 0) > 0;
+	const consoleDevicesFetched = (counts['unifi.consoleDevice'] ?? 0) > 0;
+
+	// Access point TX retries per input site (worst radio of each online AP with statistics); console devices of
+	// sites that are not in the input are kept, per console site, to be reported as unmatched.
+	const apRetriesBySite = new Map<string, number[]>();
+	const strayDevices = new Map<string, Array<ConsoleDeviceRecord & { index: number }>>();
+	for (const device of consoleDevices) {
+		if (device.siteId === null || !siteIndexById.has(device.siteId)) {
+			pushTo(strayDevices, [device.hostId, device.consoleSiteId, device.siteId ?? ''].join('\u0000'), device);
+			continue;
+		}
+		const worst = worstRadioTxRetries(device);
+		if (worst !== null) pushTo(apRetriesBySite, device.siteId, worst);
+	}
+	const statusesByHost = new Map<string, ConsoleStatusRecord[]>();
+	const statusesBySite = new Map<string, ConsoleStatusRecord[]>();
+	for (const status of consoleStatuses) {
+		pushTo(statusesByHost, status.hostId, status);
+		for (const siteId of new Set(status.siteIds)) pushTo(statusesBySite, siteId, status);
+	}
 	const joined = joinSitesAndOrganizations(sites, orgs, {
 		methods: options.matchBy ?? MATCH_METHODS,
 		mapping: options.mapping ?? [],
@@ -261,6 +361,8 @@ export function scoreEstate(items: readonly unknown[], options: EstateOptions = 
 			signals = signalsBySite.get(site.siteId) ?? [];
 			usedClientKeys.add(site.siteId);
 		}
+		const apTxRetriesPct = consoleDevicesFetched ? (apRetriesBySite.get(site.siteId) ?? []) : null;
+		const statuses = [...new Set([...(site.hostId ? (statusesByHost.get(site.hostId) ?? []) : []), ...(statusesBySite.get(site.siteId) ?? [])])];
 		let ninja: SiteObservations['ninja'] = null;
 		let endpoints: number | null = null;
 		if (organization && healthFetched) {
@@ -292,11 +394,13 @@ export function scoreEstate(items: readonly unknown[], options: EstateOptions = 
 				txRetryPercent: site.wan?.txRetryPercent ?? null,
 			},
 			wifiSignalsDbm: signals,
+			apTxRetriesPct,
+			consoleStatus: statuses.length ? describeConsoleStatuses(statuses) : null,
 			ninja,
 		};
 		const health = computeSiteHealth(observations, settings);
 		let weak: number | null = null;
-		if (signals) {
+		if (signals && health.wifiSource === 'clientSignal') {
 			weak = 0;
 			for (const dbm of signals) if (dbm < settings.minWifiSignalDbm) weak++;
 		}
@@ -314,8 +418,10 @@ export function scoreEstate(items: readonly unknown[], options: EstateOptions = 
 				summary: health.summary,
 				devicesTotal: site.devices.total,
 				devicesOffline: site.devices.offline,
-				wifiClients: signals ? signals.length : null,
+				wifiSource: health.wifiSource,
+				wifiClients: signals && health.wifiSource === 'clientSignal' ? signals.length : null,
 				weakWifiClients: weak,
+				accessPoints: apTxRetriesPct && health.wifiSource === 'apTxRetries' ? apTxRetriesPct.length : null,
 				endpoints,
 				components: health.components,
 				unknown: health.unknown,
@@ -382,7 +488,57 @@ export function scoreEstate(items: readonly unknown[], options: EstateOptions = 
 			items: [clientSiteNames.get(key)?.firstItem ?? 0],
 		});
 	}
+	// Console devices whose console site joined no input site (or no Site Manager site at all): reported per console
+	// site, so access points that never reach a score are seen.
+	for (const devices of strayDevices.values()) {
+		const { hostId, siteId, consoleSiteId, consoleSite } = devices[0];
+		const aps = devices.filter((d) => d.isAccessPoint).length;
+		const others = devices.length - aps;
+		const what = aps ? (others ? `${plural(aps, 'access point')} and ${plural(others, 'other device')}` : plural(aps, 'access point')) : plural(others, 'device');
+		const why = siteId === null ? 'its console site joined no Site Manager site' : `Site Manager site ${siteId} is not among the input sites`;
+		result.unmatched.push({
+			json: {
+				kind: 'healthScore.unmatched',
+				source: 'unifi',
+				id: siteId ?? consoleSiteId,
+				name: consoleSite ?? consoleSiteId,
+				reason: `${what} of console site ${JSON.stringify(consoleSite ?? consoleSiteId)} on console ${hostId} matched no input UniFi site (${why})`,
+				hostId,
+			},
+			items: devices.map((d) => d.index),
+		});
+	}
 	return result;
+}
+
+/** TX retries (%) of the device's worst radio, when it is an online access point with radio statistics; else null. */
+function worstRadioTxRetries(device: ConsoleDeviceRecord): number | null {
+	if (!device.isAccessPoint || !device.isOnline || !device.statistics) return null;
+	let worst: number | null = null;
+	for (const radio of device.statistics.radios) {
+		const pct = radio.txRetriesPct;
+		if (typeof pct === 'number' && (worst === null || pct > worst)) worst = pct;
+	}
+	return worst;
+}
+
+/** "console Harbor Dental UDM Pro skipped: offline (...)"; several records of one console list each status once. */
+function describeConsoleStatuses(statuses: readonly ConsoleStatusRecord[]): string {
+	const byHost = new Map<string, ConsoleStatusRecord[]>();
+	for (const status of statuses) pushTo(byHost, status.hostId, status);
+	return [...byHost.values()]
+		.map((records) => {
+			const name = records.find((r) => r.name)?.name ?? records[0].hostId;
+			const parts = [...new Set(records.map((r) => `${r.status}: ${r.reason}`))];
+			return `console ${name} ${parts.join('; ')}`;
+		})
+		.join('; ');
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+	const list = map.get(key);
+	if (list) list.push(value);
+	else map.set(key, [value]);
 }
 
 /** Records of one organization (or of none: key null) with their input item indexes. */
@@ -426,8 +582,8 @@ function describeOrgRows(health: OrgRows<DeviceHealthRecord> | undefined, alerts
 	return parts.join(' and ');
 }
 
-function duplicate(kind: string, field: string, value: unknown, first: number, again: number): ValidationError {
-	return new ValidationError(`Duplicate ${kind} record (item ${again}): ${field} ${JSON.stringify(value)} was already given by item ${first}`, {
+function duplicate(kind: string, field: string, value: unknown, first: number, again: number, scope = ''): ValidationError {
+	return new ValidationError(`Duplicate ${kind} record (item ${again}): ${field} ${JSON.stringify(value)}${scope} was already given by item ${first}`, {
 		itemIndex: again,
 		field,
 		expected: `a ${field} that appears once`,

@@ -29,6 +29,16 @@ export interface SiteObservations {
 	} | null;
 	/** WiFi client signals in dBm, when clients were fetched for this site. */
 	wifiSignalsDbm: number[] | null;
+	/**
+	 * TX retries (%) of the worst radio of each online access point with radio statistics, when console devices were
+	 * fetched (absent or null when not). WiFi falls back to these only when the site has no client signals.
+	 */
+	apTxRetriesPct?: number[] | null;
+	/**
+	 * Why the site's console was not (fully) read, from a console status record (`console <name> <status>: <reason>`);
+	 * the WiFi reason when neither measure has data.
+	 */
+	consoleStatus?: string | null;
 	ninja: {
 		/** One entry per device health row of the organization. */
 		devices: Array<{
@@ -53,6 +63,16 @@ export interface ComponentResult {
 	hardFailure?: boolean;
 }
 
+/** Which measure scored the WiFi component: client signal (legacy `stat/sta`) or access point radio TX retries. */
+export type WifiSource = 'clientSignal' | 'apTxRetries';
+
+/** The WiFi measure a site's observations give, client signal first; null when neither has data. */
+export function wifiSourceOf(obs: SiteObservations): WifiSource | null {
+	if (obs.wifiSignalsDbm?.length) return 'clientSignal';
+	if (obs.apTxRetriesPct?.length) return 'apTxRetries';
+	return null;
+}
+
 export interface SiteHealth {
 	score: number | null;
 	status: HealthStatus;
@@ -61,6 +81,8 @@ export interface SiteHealth {
 	components: Record<HealthComponentName, ComponentResult>;
 	/** Components without data. */
 	unknown: HealthComponentName[];
+	/** The measure behind the WiFi component, or null when WiFi is unknown. */
+	wifiSource: WifiSource | null;
 	/**
 	 * Reasons of the components below 100, worst first; "All checks passed" when there are none. Without a score,
 	 * what is missing first ("No data", or "No device, WAN, WiFi or endpoint data" and the counters' problems).
@@ -130,16 +152,42 @@ const COMPONENTS: Record<HealthComponentName, Compute> = {
 		return { score: parts.reduce((a, b) => a + b, 0) / parts.length, reason: issues.length ? issues.join(', ') : 'WAN within targets' };
 	},
 	wifi(obs, s) {
-		const signals = obs.wifiSignalsDbm;
-		if (!signals || signals.length === 0) return unknown(signals ? 'no WiFi clients connected' : 'WiFi clients not fetched');
-		let weak = 0;
-		for (const dbm of signals) if (dbm < s.minWifiSignalDbm) weak++;
-		return {
-			score: (100 * (signals.length - weak)) / signals.length,
-			reason: weak
-				? `${weak} of ${signals.length} WiFi clients below ${s.minWifiSignalDbm} dBm`
-				: `all ${signals.length} WiFi clients at or above ${s.minWifiSignalDbm} dBm`,
-		};
+		const source = wifiSourceOf(obs);
+		if (source === 'clientSignal') {
+			const signals = obs.wifiSignalsDbm as number[];
+			let weak = 0;
+			for (const dbm of signals) if (dbm < s.minWifiSignalDbm) weak++;
+			return {
+				score: (100 * (signals.length - weak)) / signals.length,
+				reason: weak
+					? `${weak} of ${signals.length} WiFi clients below ${s.minWifiSignalDbm} dBm`
+					: `all ${signals.length} WiFi clients at or above ${s.minWifiSignalDbm} dBm`,
+			};
+		}
+		if (source === 'apTxRetries') {
+			// The worst radio of each AP, 100 at <= good and 0 at >= bad, averaged over the APs. Never the Site Manager
+			// site TX retry: the WAN component counts that one.
+			const retries = obs.apTxRetriesPct as number[];
+			const good = s.wifiTxRetryGoodPercent;
+			let points = 0;
+			let above = 0;
+			let worst = 0;
+			for (const pct of retries) {
+				points += linear(pct, good, s.wifiTxRetryBadPercent);
+				if (pct > good) above++;
+				if (pct > worst) worst = pct;
+			}
+			const n = retries.length;
+			let reason: string;
+			if (above) reason = `${above} of ${plural(n, 'access point')} above ${good}% TX retries (worst ${round1(worst)}%)`;
+			else reason = n === 1 ? `1 access point at or below ${good}% TX retries` : `all ${n} access points at or below ${good}% TX retries`;
+			return { score: points / n, reason };
+		}
+		if (obs.consoleStatus) return unknown(obs.consoleStatus);
+		const missing: string[] = [];
+		if (obs.wifiSignalsDbm) missing.push('no WiFi clients connected');
+		if (obs.apTxRetriesPct) missing.push('no access point statistics');
+		return unknown(missing.length ? missing.join(' and ') : 'WiFi not fetched');
 	},
 	notifications(obs, s) {
 		const n = obs.unifi?.criticalNotifications;
@@ -266,6 +314,7 @@ export function computeSiteHealth(obs: SiteObservations, settings: HealthSetting
 		confidence: score !== null && totalWeight > 0 ? Math.round((knownWeight / totalWeight) * 100) / 100 : 0,
 		components,
 		unknown: unknownNames,
+		wifiSource: components.wifi.score === null ? null : wifiSourceOf(obs),
 		summary,
 	};
 }

@@ -26,7 +26,7 @@ export const COMPONENT_LABELS: Record<HealthComponentName, string> = {
 	devices: 'UniFi devices online (gateway offline = 0)',
 	firmware: 'UniFi devices without a pending firmware update',
 	wan: 'WAN uptime, latency and TX retry against their targets',
-	wifi: 'WiFi clients at or above the minimum signal',
+	wifi: 'WiFi clients at or above the minimum signal; without client signals, access point radio TX retries against their targets',
 	notifications: 'UniFi critical notifications (each costs 50)',
 	endpoints: 'NinjaOne device health (healthy 100, needs attention 50, unhealthy or offline server 0)',
 	patching: 'NinjaOne endpoints without failed OS patches or a patch backlog',
@@ -63,8 +63,15 @@ export const healthSettingsSchema = z
 		wanUptimeBadPercent: z.number().min(0).max(100).default(97),
 		wanLatencyGoodMs: z.number().min(0).default(50),
 		wanLatencyBadMs: z.number().min(0).default(250),
+		/** Site Manager site TX retry % (WAN component): at or below `good` scores 100, at or above `bad` 0. */
 		txRetryGoodPercent: z.number().min(0).max(100).default(5),
 		txRetryBadPercent: z.number().min(0).max(100).default(20),
+		/**
+		 * Access point TX retry % (WiFi component when no client signals; the worst radio of each AP): at or below
+		 * `good` an AP scores 100, at or above `bad` 0, linear in between.
+		 */
+		wifiTxRetryGoodPercent: z.number().min(0).max(100).default(5),
+		wifiTxRetryBadPercent: z.number().min(0).max(100).default(20),
 		/** An endpoint with more pending OS patches than this has a patch backlog (half score). */
 		pendingPatchLimit: z.number().int().min(0).default(5),
 		/** Points one UniFi critical notification / one open NinjaOne alert costs its component. */
@@ -86,6 +93,7 @@ export const healthSettingsSchema = z
 			['wanUptimeGoodPercent', 'wanUptimeBadPercent', true],
 			['wanLatencyGoodMs', 'wanLatencyBadMs', false],
 			['txRetryGoodPercent', 'txRetryBadPercent', false],
+			['wifiTxRetryGoodPercent', 'wifiTxRetryBadPercent', false],
 		] as const) {
 			const ok = higherIsBetter ? s[good] > s[bad] : s[good] < s[bad];
 			if (!ok) {

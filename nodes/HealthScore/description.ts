@@ -6,7 +6,7 @@ import { COMPONENT_LABELS } from '../../lib/health';
 export const healthScoreProperties: INodeProperties[] = [
 	{
 		displayName:
-			'Connect one Merge node (Append) that combines UniFi Sites (Site, Client) and NinjaOne Devices (Organization, Device Health, Alert) outputs, all with Simplify on',
+			'Connect one Merge node (Append) that combines UniFi Sites (Site, Client or console devices) and NinjaOne Devices (Organization, Device Health, Alert) outputs, all with Simplify on',
 		name: 'inputNotice',
 		type: 'notice',
 		default: '',
@@ -91,14 +91,14 @@ export const healthScoreProperties: INodeProperties[] = [
 				name: 'txRetryBadPercent',
 				type: 'number',
 				default: 20,
-				description: 'WiFi TX retry at or above this scores 0',
+				description: 'Site TX retry from Site Manager (WAN component) at or above this scores 0',
 			},
 			{
 				displayName: 'TX Retry Good (%)',
 				name: 'txRetryGoodPercent',
 				type: 'number',
 				default: 5,
-				description: 'WiFi TX retry at or below this scores 100',
+				description: 'Site TX retry from Site Manager (WAN component) at or below this scores 100',
 			},
 			{
 				displayName: 'WAN Latency Bad (Ms)',
@@ -135,6 +135,22 @@ export const healthScoreProperties: INodeProperties[] = [
 				default: 60,
 				typeOptions: { minValue: 0, maxValue: 100 },
 				description: 'A site scoring at least this (and below Healthy From Score) is Warning; below it, Critical',
+			},
+			{
+				displayName: 'WiFi AP TX Retry Bad (%)',
+				name: 'wifiTxRetryBadPercent',
+				type: 'number',
+				default: 20,
+				typeOptions: { minValue: 0, maxValue: 100 },
+				description: 'When WiFi is scored from access points (no client signals): an AP whose worst radio retries this much or more scores 0',
+			},
+			{
+				displayName: 'WiFi AP TX Retry Good (%)',
+				name: 'wifiTxRetryGoodPercent',
+				type: 'number',
+				default: 5,
+				typeOptions: { minValue: 0, maxValue: 100 },
+				description: 'When WiFi is scored from access points (no client signals): an AP whose worst radio retries this much or less scores 100',
 			},
 		],
 	},

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { FAST_CHECKS, scoreEstate } from '../../../lib/health';
+import { FAST_CHECKS, resolveHealthSettings, scoreEstate } from '../../../lib/health';
 import { ValidationError } from '../../../lib/errors';
 import { estateRecords } from '../../sandbox/estateRecords';
 import { generateWorld } from '../../sandbox/world';
-import { clientRecord as client, healthRecord as health, orgRecord, siteRecord } from './records';
+import { clientRecord as client, consoleDeviceRecord as ap, consoleStatusRecord as consoleStatus, healthRecord as health, orgRecord, siteRecord } from './records';
 
 describe('scoreEstate on the sandbox world', () => {
 	test.each([42, 7])('seed %i: every site scored, statuses follow the generated profiles, unmatched reported', (seed) => {
@@ -41,7 +41,7 @@ describe('scoreEstate', () => {
 		expect(r.counts).toEqual({ 'unifi.site': 1, 'unifi.client': 2, 'ninjaone.organization': 1, 'ninjaone.deviceHealth': 2, 'ninjaone.alert': 1, 'unifi.device': 1 });
 		const [s] = r.scores;
 		expect(s.items).toEqual([0, 3]);
-		expect(s.json).toMatchObject({ siteId: 's1', organizationId: 7, matchedBy: 'name', wifiClients: 2, weakWifiClients: 1, endpoints: 2 });
+		expect(s.json).toMatchObject({ siteId: 's1', organizationId: 7, matchedBy: 'name', wifiSource: 'clientSignal', wifiClients: 2, weakWifiClients: 1, accessPoints: null, endpoints: 2 });
 		// alert records win over the rows' alertCount when alerts were fetched: 1 alert -> 80
 		expect(s.json.components.alerts.score).toBe(80);
 		expect(s.json.components.wifi.reason).toBe('1 of 2 WiFi clients below -65 dBm');
@@ -53,12 +53,17 @@ describe('scoreEstate', () => {
 		const r = scoreEstate([siteRecord('s1', 'Alpha'), orgRecord(1, 'Alpha')]);
 		expect(r.scores[0].json.unknown).toEqual(['wifi', 'endpoints', 'patching', 'security', 'alerts']);
 		expect(r.scores[0].json.confidence).toBe(0.45);
+		expect(r.scores[0].json.components.wifi.reason).toBe('WiFi not fetched');
+		expect(r.scores[0].json).toMatchObject({ wifiSource: null, wifiClients: null, weakWifiClients: null, accessPoints: null });
 	});
 
 	test('a site without devices or statistics, joined to an organization without devices, is Unknown, not Healthy', () => {
 		const empty = siteRecord('s1', 'Alpha', { devices: { total: 0, offline: 0, offlineGateways: 0, pendingUpdates: 0 }, criticalNotifications: 0, wan: { uptimePercent: null, txRetryPercent: null, latencyAvgMs: null } });
 		const r = scoreEstate([empty, orgRecord(1, 'Alpha'), health(5, 2), orgRecord(2, 'Beta'), client('s9', -50)]);
-		expect(r.scores[0].json).toMatchObject({ siteId: 's1', organizationId: 1, score: null, status: 'Unknown', confidence: 0, summary: 'No device, WAN, WiFi or endpoint data', endpoints: 0, wifiClients: 0 });
+		expect(r.scores[0].json).toMatchObject({ siteId: 's1', organizationId: 1, score: null, status: 'Unknown', confidence: 0, summary: 'No device, WAN, WiFi or endpoint data', endpoints: 0 });
+		// Clients were fetched (for another site) but none for this one: WiFi unknown, and no client counts without a WiFi score.
+		expect(r.scores[0].json).toMatchObject({ wifiSource: null, wifiClients: null, weakWifiClients: null, accessPoints: null });
+		expect(r.scores[0].json.components.wifi.reason).toBe('no WiFi clients connected');
 	});
 
 	test('invalid records are reported by item, field and expectation, and the rest is still scored', () => {
@@ -149,6 +154,232 @@ describe('scoreEstate', () => {
 	test('the same input gives the same output (safe to diff downstream)', () => {
 		const { records } = estateRecords(generateWorld({ seed: 3, sites: 20 }));
 		expect(JSON.stringify(scoreEstate(records))).toBe(JSON.stringify(scoreEstate(records)));
+	});
+});
+
+/** Unmatched entries other than the sites without a NinjaOne organization (these tests have no organizations). */
+const strays = (r: ReturnType<typeof scoreEstate>) => r.unmatched.filter((u) => !u.json.reason.startsWith('no NinjaOne organization matched'));
+
+describe('scoreEstate: WiFi from access point TX retries (console devices) when a site has no client signals', () => {
+	const site = (id = 's1', over: Record<string, unknown> = {}) => siteRecord(id, `Site ${id}`, { hostId: 'H1', ...over });
+
+	test('worst radio per AP, 100 at <= 5% and 0 at >= 20%, mean over the APs; only online APs with radio statistics count', () => {
+		const r = scoreEstate([
+			site(),
+			ap('s1', 'a1', [3, 1]), // worst 3 -> 100
+			ap('s1', 'a2', [4, 12.5, null]), // worst 12.5 -> (20-12.5)/(20-5) = 50
+			ap('s1', 'a3', [null, 20]), // worst 20 -> 0
+			ap('s1', 'a4', [90], { isOnline: false, state: 'OFFLINE' }), // offline: not scored
+			ap('s1', 'a5', [], { statistics: null }), // no statistics: not scored
+			ap('s1', 'a6', [null, null]), // no numeric TX retries: not scored
+			ap('s1', 'sw1', [80], { isAccessPoint: false, isSwitch: true }), // not an AP
+		]);
+		expect(r.errors).toEqual([]);
+		const s = r.scores[0].json;
+		expect(s.components.wifi).toMatchObject({ score: 50, weight: 15, reason: '2 of 3 access points above 5% TX retries (worst 20%)' });
+		expect(s).toMatchObject({ wifiSource: 'apTxRetries', accessPoints: 3, wifiClients: null, weakWifiClients: null });
+		// devices 100 (w20), firmware 100 (w5), wan 100 (w15), wifi 50 (w15), notifications 100 (w5): 5250/60 = 87.5 -> 88
+		expect(s.score).toBe(88);
+		expect(s.status).toBe('Warning');
+		expect(s.confidence).toBe(0.6);
+		expect(s.summary).toBe('2 of 3 access points above 5% TX retries (worst 20%)');
+		expect(strays(r)).toEqual([]);
+	});
+
+	test('reasons name the access points, never WiFi clients; the worst TX retry is rounded to one decimal', () => {
+		const wifi = (...records: unknown[]) => scoreEstate([site(), ...records]).scores[0].json.components.wifi;
+		expect(wifi(ap('s1', 'a1', [1, 5]), ap('s1', 'a2', [0]))).toMatchObject({ score: 100, reason: 'all 2 access points at or below 5% TX retries' });
+		expect(wifi(ap('s1', 'a1', [2]))).toMatchObject({ score: 100, reason: '1 access point at or below 5% TX retries' });
+		// 14.24: (20-14.24)/15 = 38.4
+		expect(wifi(ap('s1', 'a1', [14.24]))).toMatchObject({ score: 38.4, reason: '1 of 1 access point above 5% TX retries (worst 14.2%)' });
+		// frequencyGHz as a number (Network 10.x) is accepted: it is not read.
+		expect(wifi(ap('s1', 'a1', [6], { statistics: { uptimeSec: null, cpuUtilizationPct: null, memoryUtilizationPct: null, radios: [{ frequencyGHz: 0, txRetriesPct: 6 }] } }))).toMatchObject({
+			score: 93.3,
+			reason: '1 of 1 access point above 5% TX retries (worst 6%)',
+		});
+	});
+
+	test('the targets are settings (wifiTxRetryGoodPercent, wifiTxRetryBadPercent), apart from the WAN TX retry targets', () => {
+		const settings = resolveHealthSettings({ wifiTxRetryGoodPercent: 10, wifiTxRetryBadPercent: 30 });
+		// worst 20: (30-20)/(30-10) = 50; the site TX retry (WAN) keeps its own 5/20 targets: 2% -> 100
+		const s = scoreEstate([site('s1', { wan: { uptimePercent: null, txRetryPercent: 2, latencyAvgMs: null } }), ap('s1', 'a1', [20])], { settings }).scores[0].json;
+		expect(s.components.wifi).toMatchObject({ score: 50, reason: '1 of 1 access point above 10% TX retries (worst 20%)' });
+		expect(s.components.wan).toMatchObject({ score: 100, reason: 'WAN within targets' });
+	});
+
+	test('client signal wins over AP TX retries when a site has both; each site uses what it has', () => {
+		const r = scoreEstate([site('s1'), site('s2'), client('s1', -50), client('s1', -80), ap('s1', 'a1', [20]), ap('s2', 'a2', [12.5])]);
+		const [s1, s2] = r.scores.map((s) => s.json);
+		expect(s1.components.wifi).toMatchObject({ score: 50, reason: '1 of 2 WiFi clients below -65 dBm' });
+		expect(s1).toMatchObject({ wifiSource: 'clientSignal', wifiClients: 2, weakWifiClients: 1, accessPoints: null });
+		expect(s2.components.wifi).toMatchObject({ score: 50, reason: '1 of 1 access point above 5% TX retries (worst 12.5%)' });
+		expect(s2).toMatchObject({ wifiSource: 'apTxRetries', wifiClients: null, weakWifiClients: null, accessPoints: 1 });
+		expect(strays(r)).toEqual([]);
+	});
+
+	test('the Site Manager site TX retry is never used for WiFi (the WAN component counts it)', () => {
+		const s = scoreEstate([site('s1', { wan: { uptimePercent: 100, txRetryPercent: 30, latencyAvgMs: null } })]).scores[0].json;
+		expect(s.components.wifi).toMatchObject({ score: null, reason: 'WiFi not fetched' });
+		expect(s.components.wan.reason).toBe('TX retry 30% (target 5%)');
+	});
+});
+
+describe('scoreEstate: WiFi unknown reasons', () => {
+	const site = (id = 's1', over: Record<string, unknown> = {}) => siteRecord(id, `Site ${id}`, { hostId: 'H1', ...over });
+	const wifiOf = (items: unknown[], siteId = 's1') => {
+		const r = scoreEstate(items);
+		expect(r.errors).toEqual([]);
+		return r.scores.find((s) => s.json.siteId === siteId)!.json;
+	};
+
+	test.each([
+		['neither clients nor console devices in the input', [site()], 'WiFi not fetched'],
+		['clients fetched, none for the site', [site(), site('s2'), client('s2', -50)], 'no WiFi clients connected'],
+		['console devices fetched, no online AP with statistics at the site', [site(), site('s2'), ap('s2', 'a1', [3]), ap('s1', 'a2', [9], { isOnline: false }), ap('s1', 'a3', [], { statistics: null })], 'no access point statistics'],
+		['both fetched, neither for the site', [site(), site('s2'), client('s2', -50), ap('s2', 'a1', [3])], 'no WiFi clients connected and no access point statistics'],
+		['a console status for the site\'s host', [site(), consoleStatus('H1')], 'console Harbor Dental UDM Pro skipped: offline (Site Manager state disconnected)'],
+		[
+			'a console status listing the site, without a name (site without hostId)',
+			[siteRecord('s1', 'Old input'), consoleStatus('H9', { name: null, siteIds: ['s1'], status: 'unreachable', reason: 'HTTP 502 BAD_GATEWAY', httpStatus: 502 })],
+			'console H9 unreachable: HTTP 502 BAD_GATEWAY',
+		],
+		[
+			'two status records of one console: each status once, the console named once',
+			[site(), consoleStatus('H1', { status: 'partial', reason: 'clients: HTTP 403' }), consoleStatus('H1', { name: null, status: 'partial', reason: 'clients: HTTP 403' }), consoleStatus('H1', { status: 'unreachable', reason: 'HTTP 408' })],
+			'console Harbor Dental UDM Pro partial: clients: HTTP 403; unreachable: HTTP 408',
+		],
+		['a console status wins over the other reasons', [site(), site('s2'), client('s2', -50), ap('s2', 'a1', [3]), consoleStatus('H1')], 'console Harbor Dental UDM Pro skipped: offline (Site Manager state disconnected)'],
+	])('%s: %#', (_what, items, reason) => {
+		const s = wifiOf(items);
+		expect(s.components.wifi).toMatchObject({ score: null, reason });
+		expect(s.unknown).toContain('wifi');
+		expect(s).toMatchObject({ wifiSource: null, wifiClients: null, weakWifiClients: null, accessPoints: null });
+	});
+
+	test('unknown WiFi lowers confidence, not the score', () => {
+		const s = wifiOf([site(), consoleStatus('H1')]);
+		// devices, firmware, wan, notifications all 100 (weight 45 of 100)
+		expect(s).toMatchObject({ score: 100, status: 'Healthy', confidence: 0.45, summary: 'All checks passed' });
+	});
+
+	test('a console status does not replace data: a partial console with AP statistics is scored on them', () => {
+		const s = wifiOf([site(), ap('s1', 'a1', [3]), consoleStatus('H1', { status: 'partial', reason: 'clients: HTTP 403' })]);
+		expect(s.components.wifi).toMatchObject({ score: 100, reason: '1 access point at or below 5% TX retries' });
+		expect(s.wifiSource).toBe('apTxRetries');
+	});
+
+	test('console status records are never errors nor unmatched, also for consoles of no input site', () => {
+		const r = scoreEstate([site(), consoleStatus('H7', { siteIds: ['s7'] })]);
+		expect(r.errors).toEqual([]);
+		expect(strays(r)).toEqual([]);
+		expect(r.scores[0].json.components.wifi.reason).toBe('WiFi not fetched');
+		expect(r.counts).toEqual({ 'unifi.site': 1, 'unifi.console': 1 });
+	});
+});
+
+describe('scoreEstate: console records in the input', () => {
+	test('console clients and networks are accepted and ignored; sites with or without hostId validate', () => {
+		const r = scoreEstate([
+			siteRecord('s1', 'A', { hostId: 'H1' }),
+			siteRecord('s2', 'B'),
+			{ kind: 'unifi.consoleClient', hostId: 'H1', siteId: 's1', consoleSiteId: 'cs', consoleSite: 'default', clientId: 'c1', type: 'WIRELESS' },
+			{ kind: 'unifi.consoleNetwork', hostId: 'H1', siteId: null, consoleSiteId: 'cs', consoleSite: 'default', networkId: 'n1', name: 'LAN' },
+		]);
+		expect(r.errors).toEqual([]);
+		expect(strays(r)).toEqual([]);
+		expect(r.scores).toHaveLength(2);
+		expect(r.counts).toEqual({ 'unifi.site': 2, 'unifi.consoleClient': 1, 'unifi.consoleNetwork': 1 });
+		expect(r.scores[0].json.components.wifi.reason).toBe('WiFi not fetched');
+	});
+
+	test('console devices and statuses are validated on the fields read, naming the item and field', () => {
+		const r = scoreEstate([
+			siteRecord('s1', 'A', { hostId: 'H1' }),
+			ap('s1', 'a1', [150]),
+			ap('s1', 'a2', [3], { isOnline: 'yes' }),
+			ap('s1', 'a3', [3], { statistics: { radios: 'none' } }),
+			ap('s1', 'a4', [3], { hostId: '' }),
+			consoleStatus('H1', { status: 'down' }),
+			consoleStatus('H1', { siteIds: 's1' }),
+			siteRecord('s2', 'B', { hostId: 7 }),
+		]);
+		expect(r.errors.map((e) => [e.itemIndex, e.error.field, e.error.expected])).toEqual([
+			[1, 'statistics.radios[0].txRetriesPct', 'a value <= 100'],
+			[2, 'isOnline', 'boolean'],
+			[3, 'statistics.radios', 'array'],
+			[4, 'hostId', expect.stringContaining('1')],
+			[5, 'status', 'one of "skipped", "unreachable", "partial"'],
+			[6, 'siteIds', 'array'],
+			[7, 'hostId', 'string'],
+		]);
+		expect(r.errors[0].error.message).toBe('Invalid unifi.consoleDevice record (item 1): statistics.radios[0].txRetriesPct: expected a value <= 100, received 150');
+		// Invalid items are left out of the scoring: no valid console device, so none was fetched.
+		expect(r.scores[0].json.components.wifi.reason).toBe('WiFi not fetched');
+	});
+
+	test('a repeated console device (same hostId and deviceId) is an error on the repeated item; the first is scored', () => {
+		const r = scoreEstate([siteRecord('s1', 'A', { hostId: 'H1' }), ap('s1', 'a1', [3]), ap('s1', 'a1', [20]), ap('s1', 'a1', [20], { hostId: 'H2' })]);
+		expect(r.errors.map((e) => [e.itemIndex, e.error.field, e.error.expected, e.error.message])).toEqual([
+			[2, 'deviceId', 'a deviceId that appears once', 'Duplicate unifi.consoleDevice record (item 2): deviceId "a1" on console "H1" was already given by item 1'],
+		]);
+		// a1 on H1 (3% -> 100) and a1 on H2 (another console, 20% -> 0): 50
+		expect(r.scores[0].json).toMatchObject({ accessPoints: 2, components: { wifi: { score: 50 } } });
+	});
+
+	test('console devices of a console site that joined no input site are reported per console site, never dropped', () => {
+		const r = scoreEstate([
+			siteRecord('s1', 'A', { hostId: 'H1' }),
+			ap(null, 'a1', [3], { hostId: 'H2' }),
+			ap('s1', 'a2', [3]),
+			ap(null, 'a3', [30], { hostId: 'H2' }),
+			ap(null, 'a4', [], { hostId: 'H2', statistics: null, isOnline: false }),
+			ap('s9', 'b1', [3], { consoleSiteId: 'cs-branch', consoleSite: 'branch' }),
+			ap('s9', 'sw1', [], { consoleSiteId: 'cs-branch', consoleSite: 'branch', isAccessPoint: false, isSwitch: true, statistics: null }),
+			ap(null, 'gw1', [], { hostId: 'H3', consoleSiteId: 'cs-x', consoleSite: null, isAccessPoint: false, isGateway: true }),
+		]);
+		expect(r.errors).toEqual([]);
+		expect(r.scores[0].json).toMatchObject({ wifiSource: 'apTxRetries', accessPoints: 1 });
+		expect(strays(r)).toEqual([
+			{
+				json: {
+					kind: 'healthScore.unmatched',
+					source: 'unifi',
+					id: 'cs-default',
+					name: 'default',
+					reason: '3 access points of console site "default" on console H2 matched no input UniFi site (its console site joined no Site Manager site)',
+					hostId: 'H2',
+				},
+				items: [1, 3, 4],
+			},
+			{
+				json: {
+					kind: 'healthScore.unmatched',
+					source: 'unifi',
+					id: 's9',
+					name: 'branch',
+					reason: '1 access point and 1 other device of console site "branch" on console H1 matched no input UniFi site (Site Manager site s9 is not among the input sites)',
+					hostId: 'H1',
+				},
+				items: [5, 6],
+			},
+			{
+				json: {
+					kind: 'healthScore.unmatched',
+					source: 'unifi',
+					id: 'cs-x',
+					name: 'cs-x',
+					reason: '1 device of console site "cs-x" on console H3 matched no input UniFi site (its console site joined no Site Manager site)',
+					hostId: 'H3',
+				},
+				items: [7],
+			},
+		]);
+	});
+
+	test('console devices of a site that failed validation are reported, like its clients', () => {
+		const r = scoreEstate([siteRecord('s1', 'A'), siteRecord('s2', 'B', { devices: null }), ap('s2', 'a1', [3])]);
+		expect(r.errors.map((e) => e.itemIndex)).toEqual([1]);
+		expect(strays(r).map((u) => u.json.reason)).toEqual(['1 access point of console site "default" on console H1 matched no input UniFi site (Site Manager site s2 is not among the input sites)']);
 	});
 });
 

@@ -22,6 +22,8 @@ describe('Health Score node', () => {
 	test('parameter defaults shown in the editor are the model defaults', () => {
 		const options = (description.properties.find((p) => p.name === 'options') as INodeProperties).options as INodeProperties[];
 		for (const option of options) expect([option.name, option.default]).toEqual([option.name, DEFAULT_HEALTH_SETTINGS[option.name as keyof typeof DEFAULT_HEALTH_SETTINGS]]);
+		// Every setting but the weights is an option (the weights have their own collection).
+		expect(options.map((o) => o.name).sort()).toEqual(Object.keys(DEFAULT_HEALTH_SETTINGS).filter((k) => k !== 'weights').sort());
 		const weights = (description.properties.find((p) => p.name === 'weights') as INodeProperties).options as INodeProperties[];
 		expect(weights).toHaveLength(9);
 		for (const w of weights) expect([w.name, w.default]).toEqual([w.name, DEFAULT_HEALTH_SETTINGS.weights[w.name as keyof typeof DEFAULT_HEALTH_SETTINGS.weights]]);
@@ -59,6 +61,7 @@ describe('Health Score node', () => {
 		[{ siteMapping: '[{"site": "s1"}]' }, "Invalid parameter 'Site Mapping' (JSON)"],
 		[{ siteMapping: '{not json' }, "Invalid parameter 'Site Mapping' (JSON)"],
 		[{ options: { warningMinScore: 99 } }, 'warningMinScore: expected a value <= healthyMinScore (90)'],
+		[{ options: { wifiTxRetryBadPercent: 5 } }, 'wifiTxRetryBadPercent: expected a value above wifiTxRetryGoodPercent (5)'],
 		[{ matchBy: ['magic'] }, "Invalid parameter 'Join Sites and Organizations By'"],
 	])('bad parameter %j stops the node with a clear message', async (params, message) => {
 		await expect(run([site('s1', 'A')], params)).rejects.toThrow(message);
@@ -91,6 +94,16 @@ describe('Health Score node', () => {
 		const [scores] = await run(inputs, {}, true);
 		expect(scores[0]).toMatchObject({ json: { error: expect.stringContaining('signalDbm') }, pairedItem: { item: 1 } });
 		expect(scores[1].json.siteId).toBe('s1');
+	});
+
+	test('WiFi AP TX retry targets from the options reach the score', async () => {
+		const inputs = [
+			{ ...site('s1', 'A'), hostId: 'H1' },
+			{ kind: 'unifi.consoleDevice', hostId: 'H1', siteId: 's1', consoleSiteId: 'cs', consoleSite: 'default', deviceId: 'a1', isAccessPoint: true, isOnline: true, statistics: { radios: [{ frequencyGHz: '5', txRetriesPct: 20 }] } },
+		];
+		const [scores] = await run(inputs, { options: { wifiTxRetryGoodPercent: 10, wifiTxRetryBadPercent: 30 } });
+		// (30-20)/(30-10) = 50
+		expect(scores[0].json).toMatchObject({ wifiSource: 'apTxRetries', accessPoints: 1, components: { wifi: { score: 50, reason: '1 of 1 access point above 10% TX retries (worst 20%)' } } });
 	});
 
 	test('input without any site records says what to connect', async () => {

@@ -24,7 +24,10 @@ function randomSite(r: () => number): SiteObservations {
 			wanLatencyAvgMs: maybe(r, () => r() * 400),
 			txRetryPercent: maybe(r, () => r() * 30),
 		})),
-		wifiSignalsDbm: maybe(r, () => Array.from({ length: int(r, 0, 40) }, () => int(r, -95, -35))),
+		// Often no client signals, so WiFi falls back to the access points' TX retries (worst radio per AP).
+		wifiSignalsDbm: r() < 0.5 ? null : Array.from({ length: int(r, 0, 40) }, () => int(r, -95, -35)),
+		apTxRetriesPct: maybe(r, () => Array.from({ length: int(r, 0, 12) }, () => r() * 30)),
+		consoleStatus: r() < 0.1 ? 'console X skipped: offline' : null,
 		ninja: maybe(r, () => ({
 			devices: Array.from({ length: int(r, 0, 15) }, () => ({
 				healthStatus: STATUSES[int(r, 0, 3)],
@@ -54,6 +57,12 @@ const WORSEN: Record<string, Worsen> = {
 		if (!s?.length) return false;
 		const k = int(r, 0, s.length - 1);
 		s[k] -= int(r, 1, 20);
+		return true;
+	},
+	apRetryRises: (o, r) => {
+		const a = o.apTxRetriesPct;
+		if (!a?.length) return false;
+		a[int(r, 0, a.length - 1)] += r() * 10;
 		return true;
 	},
 	deviceHealthDrops: (o, r) => {

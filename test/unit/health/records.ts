@@ -31,3 +31,49 @@ export const healthRecord = (deviceId: number, organizationId: number | null, ov
 });
 
 export const clientRecord = (siteId: string | null, signalDbm: number, site = 'default') => ({ kind: 'unifi.client', siteId, site, signalDbm, mac: 'aa' });
+
+/**
+ * A device of a console site read through the Site Manager connector; an online access point by default, one radio per
+ * `radios` entry (its TX retries %, null when the radio reports none).
+ */
+export const consoleDeviceRecord = (siteId: string | null, deviceId: string, radios: Array<number | null>, over: Record<string, unknown> = {}) => ({
+	kind: 'unifi.consoleDevice',
+	hostId: 'H1',
+	siteId,
+	consoleSiteId: 'cs-default',
+	consoleSite: 'default',
+	deviceId,
+	mac: `aa:bb:cc:00:00:${deviceId}`,
+	name: `AP ${deviceId}`,
+	model: 'U7 Pro',
+	state: 'ONLINE',
+	isOnline: true,
+	firmwareVersion: '8.0.0',
+	firmwareUpdatable: false,
+	ip: null,
+	isAccessPoint: true,
+	isGateway: false,
+	isSwitch: false,
+	statistics: {
+		uptimeSec: 3600,
+		cpuUtilizationPct: 5,
+		memoryUtilizationPct: 40,
+		radios: radios.map((txRetriesPct, k) => ({ frequencyGHz: ['2.4', '5', '6'][k] ?? null, txRetriesPct })),
+	},
+	...over,
+});
+
+/** A console a cloud-wide read skipped or could not fully read. */
+export const consoleStatusRecord = (hostId: string, over: Record<string, unknown> = {}) => ({
+	kind: 'unifi.console',
+	hostId,
+	name: 'Harbor Dental UDM Pro',
+	siteIds: [],
+	status: 'skipped',
+	reason: 'offline (Site Manager state disconnected)',
+	httpStatus: null,
+	code: null,
+	requestId: null,
+	firmwareVersion: '4.1.13',
+	...over,
+});

@@ -139,6 +139,61 @@ describe('computeSiteHealth: hand-computed cases', () => {
 	test('no WiFi clients connected is unknown, not perfect', () => {
 		const h = computeSiteHealth({ unifi: perfectUnifi, wifiSignalsDbm: [], ninja: null });
 		expect(h.components.wifi).toMatchObject({ score: null, reason: 'no WiFi clients connected' });
+		expect(h.wifiSource).toBeNull();
+	});
+
+	test('WiFi from access point TX retries: linear per AP (worst radio), mean over APs', () => {
+		// 3 -> 100, 12.5 -> (20-12.5)/(20-5) = 50, 20 -> 0: mean 50
+		const h = computeSiteHealth({ unifi: perfectUnifi, wifiSignalsDbm: null, apTxRetriesPct: [3, 12.5, 20], ninja: null });
+		expect(h.components.wifi).toMatchObject({ score: 50, weight: 15, reason: '2 of 3 access points above 5% TX retries (worst 20%)' });
+		expect(h.wifiSource).toBe('apTxRetries');
+		// devices, firmware, wan, notifications 100 (w45), wifi 50 (w15): 5250/60 = 87.5 -> 88
+		expect(h).toMatchObject({ score: 88, status: 'Warning', confidence: 0.6 });
+		// 7 -> (20-7)/15 = 86.67, 35 -> 0, 5 -> 100, 0 -> 100: 286.67/4 = 71.7
+		expect(computeSiteHealth({ unifi: null, wifiSignalsDbm: [], apTxRetriesPct: [7, 35, 5, 0], ninja: null }).components.wifi).toMatchObject({
+			score: 71.7,
+			reason: '2 of 4 access points above 5% TX retries (worst 35%)',
+		});
+		expect(computeSiteHealth({ unifi: null, wifiSignalsDbm: null, apTxRetriesPct: [5, 0.4], ninja: null }).components.wifi).toMatchObject({
+			score: 100,
+			reason: 'all 2 access points at or below 5% TX retries',
+		});
+		const custom = resolveHealthSettings({ wifiTxRetryGoodPercent: 2, wifiTxRetryBadPercent: 10 });
+		// 6 -> (10-6)/(10-2) = 50
+		expect(computeSiteHealth({ unifi: null, wifiSignalsDbm: null, apTxRetriesPct: [6], ninja: null }, custom).components.wifi).toMatchObject({
+			score: 50,
+			reason: '1 of 1 access point above 2% TX retries (worst 6%)',
+		});
+	});
+
+	test('client signal wins over AP TX retries; AP TX retries only when there are no client signals', () => {
+		const h = computeSiteHealth({ unifi: null, wifiSignalsDbm: [-50, -70], apTxRetriesPct: [20], ninja: null });
+		expect(h.components.wifi).toMatchObject({ score: 50, reason: '1 of 2 WiFi clients below -65 dBm' });
+		expect(h.wifiSource).toBe('clientSignal');
+		expect(computeSiteHealth({ unifi: null, wifiSignalsDbm: [], apTxRetriesPct: [20], ninja: null })).toMatchObject({
+			wifiSource: 'apTxRetries',
+			components: { wifi: { score: 0, reason: '1 of 1 access point above 5% TX retries (worst 20%)' } },
+		});
+	});
+
+	test.each([
+		[{ wifiSignalsDbm: null }, 'WiFi not fetched'],
+		[{ wifiSignalsDbm: null, apTxRetriesPct: null }, 'WiFi not fetched'],
+		[{ wifiSignalsDbm: [] }, 'no WiFi clients connected'],
+		[{ wifiSignalsDbm: null, apTxRetriesPct: [] }, 'no access point statistics'],
+		[{ wifiSignalsDbm: [], apTxRetriesPct: [] }, 'no WiFi clients connected and no access point statistics'],
+		[{ wifiSignalsDbm: [], apTxRetriesPct: [], consoleStatus: 'console Harbor skipped: offline' }, 'console Harbor skipped: offline'],
+		[{ wifiSignalsDbm: null, consoleStatus: 'console Harbor skipped: offline' }, 'console Harbor skipped: offline'],
+	])('WiFi without data %j is unknown: %s (lowers confidence, not the score)', (wifi, reason) => {
+		const h = computeSiteHealth({ unifi: perfectUnifi, ninja: null, ...wifi });
+		expect(h.components.wifi).toMatchObject({ score: null, reason });
+		expect(h).toMatchObject({ score: 100, confidence: 0.45, wifiSource: null });
+		expect(h.unknown).toContain('wifi');
+	});
+
+	test('a console status does not override WiFi data', () => {
+		const h = computeSiteHealth({ unifi: null, wifiSignalsDbm: null, apTxRetriesPct: [1], consoleStatus: 'console Harbor partial: clients: HTTP 403', ninja: null });
+		expect(h.components.wifi).toMatchObject({ score: 100, reason: '1 access point at or below 5% TX retries' });
 	});
 
 	test('status thresholds and weights are settings', () => {
@@ -155,7 +210,15 @@ describe('computeSiteHealth: hand-computed cases', () => {
 
 describe('resolveHealthSettings', () => {
 	test('defaults', () => {
-		expect(DEFAULT_HEALTH_SETTINGS).toMatchObject({ healthyMinScore: 90, warningMinScore: 60, minWifiSignalDbm: -65 });
+		expect(DEFAULT_HEALTH_SETTINGS).toMatchObject({
+			healthyMinScore: 90,
+			warningMinScore: 60,
+			minWifiSignalDbm: -65,
+			txRetryGoodPercent: 5,
+			txRetryBadPercent: 20,
+			wifiTxRetryGoodPercent: 5,
+			wifiTxRetryBadPercent: 20,
+		});
 		expect(Object.values(DEFAULT_HEALTH_SETTINGS.weights).reduce((a, b) => a + b, 0)).toBe(100);
 	});
 	test.each([
@@ -164,6 +227,11 @@ describe('resolveHealthSettings', () => {
 		[{ weights: { devices: -1 } }, 'weights.devices', 'a value >= 0'],
 		[{ weights: { bogus: 1 } }, 'weights.bogus', "one of 'devices', 'firmware', 'wan', 'wifi', 'notifications', 'endpoints', 'patching', 'security', 'alerts'"],
 		[{ wanLatencyBadMs: 10 }, 'wanLatencyBadMs', 'a value above wanLatencyGoodMs (50)'],
+		[{ wifiTxRetryBadPercent: 4 }, 'wifiTxRetryBadPercent', 'a value above wifiTxRetryGoodPercent (5)'],
+		[{ wifiTxRetryGoodPercent: 20 }, 'wifiTxRetryBadPercent', 'a value above wifiTxRetryGoodPercent (20)'],
+		[{ wifiTxRetryGoodPercent: -1 }, 'wifiTxRetryGoodPercent', 'a value >= 0'],
+		[{ wifiTxRetryBadPercent: 101 }, 'wifiTxRetryBadPercent', 'a value <= 100'],
+		[{ wifiTxRetryGoodPercent: '5' }, 'wifiTxRetryGoodPercent', 'number'],
 		[{ healthyMinScore: '90' }, 'healthyMinScore', 'number'],
 	])('%j is rejected naming %s', (input, field, expected) => {
 		let error: unknown;
