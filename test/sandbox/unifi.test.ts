@@ -89,6 +89,22 @@ describe('UnifiSiteManagerEmulator', () => {
 		expect(missing.body).toMatchObject({ code: 'NOT_FOUND', httpStatusCode: 404 });
 	});
 
+	it('reports each console\'s UniFi OS firmware in reportedState.version: 5.0.x except the one below the connector floor', async () => {
+		await start();
+		const hosts: any[] = [];
+		let token: string | undefined;
+		do {
+			const res = await call(`/v1/hosts?pageSize=50${token ? `&nextToken=${token}` : ''}`);
+			hosts.push(...res.body.data);
+			token = res.body.nextToken;
+		} while (token);
+		expect(hosts).toHaveLength(98);
+		const below = hosts.filter((h) => !/^5\.0\.\d+$/.test(h.reportedState.version));
+		expect(below.map((h) => [h.id, h.reportedState.version, h.reportedState.state])).toEqual([[world.connector.belowFloorHostIds[0], '4.2.8', 'connected']]);
+		for (const h of hosts) expect(Number(h.reportedState.version.split('.')[2]) >= 3 || h.reportedState.version === '4.2.8').toBe(true);
+		expect(hosts.filter((h) => h.reportedState.state === 'disconnected')).toHaveLength(5);
+	});
+
 	it('lists devices grouped by host, filtered by hostIds[], with every device once', async () => {
 		await start();
 		let total = 0;

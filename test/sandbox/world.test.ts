@@ -1,4 +1,4 @@
-import { generateWorld, materialiseDevices, normaliseCustomerName, type World } from './world';
+import { CONNECTOR_FIRMWARE_FLOOR, generateWorld, materialiseDevices, normaliseCustomerName, type World, type WorldSite } from './world';
 
 describe('generateWorld', () => {
 	let world: World;
@@ -77,7 +77,7 @@ describe('generateWorld', () => {
 			for (const client of s.unifi.clients.filter((x) => !x.isWired)) expect(apMacs.has(client.apMac as string)).toBe(true);
 			for (const d of s.ninja?.devices ?? []) expect(d.health.alertCount).toBe(s.ninja!.alerts.filter((a) => a.deviceId === d.id).length);
 		}
-		expect(materialiseDevices(world.sites[0].unifi.devicePlan)).toEqual(world.sites[0].unifi.devices);
+		expect(materialiseDevices(world.sites[0].unifi.devicePlan, world.sites[0].unifi.clientPlan)).toEqual(world.sites[0].unifi.devices);
 	});
 
 	it('uses VLAN ids other than 1, leaving the default LAN untagged', () => {
@@ -150,5 +150,82 @@ describe('generateWorld', () => {
 		expect(new Set(big.sites.map((s) => s.unifi.localSiteName)).size).toBe(10_000);
 		// Generous bound for jest on a loaded 2-core machine (~1.2 s under tsx, ~3 s inside jest's VM).
 		expect(elapsed).toBeLessThan(8_000);
+	});
+
+	describe('cloud connector', () => {
+		const version = (v: string) => v.split('.').map(Number).reduce((a, x) => a * 1000 + x, 0);
+		const byHost = (w: World, hostId: string) => w.sites.find((s) => s.unifi.hostId === hostId) as WorldSite;
+
+		it('has exactly one console below firmware 5.0.3 and one that times out: connected, with a NinjaOne organization, distinct', () => {
+			const { belowFloorHostIds, timeoutHostIds } = world.connector;
+			expect(belowFloorHostIds).toHaveLength(1);
+			expect(timeoutHostIds).toHaveLength(1);
+			expect(belowFloorHostIds[0]).not.toBe(timeoutHostIds[0]);
+			for (const hostId of [...belowFloorHostIds, ...timeoutHostIds]) {
+				const site = byHost(world, hostId);
+				expect(site.unifi.host.state).toBe('connected');
+				expect(site.ninja).not.toBeNull();
+			}
+			const below = byHost(world, belowFloorHostIds[0]);
+			expect(below.unifi.host.firmwareVersion).toBe('4.2.8');
+			expect(below.unifi.devices[0].version).toBe('4.2.8');
+			for (const s of world.sites) {
+				if (s === below) continue;
+				expect(version(s.unifi.host.firmwareVersion)).toBeGreaterThanOrEqual(version(CONNECTOR_FIRMWARE_FLOOR));
+				expect(s.unifi.devices[0].version).toBe(s.unifi.host.firmwareVersion);
+			}
+			expect(world.sites.filter((s) => s.unifi.host.state === 'disconnected')).toHaveLength(5);
+			// Same seed, same choice; another seed still one of each; too few candidates, none.
+			expect(generateWorld().connector).toEqual(world.connector);
+			const other = generateWorld({ seed: 7 }).connector;
+			expect([other.belowFloorHostIds.length, other.timeoutHostIds.length]).toEqual([1, 1]);
+			expect(generateWorld({ sites: 2 }).connector).toEqual({ belowFloorHostIds: [], timeoutHostIds: [] });
+		});
+
+		it('gives devices, clients and networks unique, stable Integration UUIDs', () => {
+			const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+			const ids = world.sites.flatMap((s) => [
+				s.unifi.integrationSiteId,
+				...s.unifi.devices.map((d) => d.integrationId),
+				...s.unifi.clients.map((c) => c.integrationId),
+				...s.unifi.networks.map((n) => n.integrationId),
+			]);
+			for (const id of ids) expect(id).toMatch(uuid);
+			expect(new Set(ids).size).toBe(ids.length);
+			const again = generateWorld();
+			expect(again.sites[3].unifi.devices.map((d) => d.integrationId)).toEqual(world.sites[3].unifi.devices.map((d) => d.integrationId));
+			expect(again.sites[3].unifi.clients.map((c) => c.integrationId)).toEqual(world.sites[3].unifi.clients.map((c) => c.integrationId));
+		});
+
+		it('derives AP radio retries from the share of the AP\'s own clients below -65 dBm, deterministically', () => {
+			const again = generateWorld({ seed: 42 });
+			const radios = (w: World) => w.sites.flatMap((s) => s.unifi.devices.map((d) => d.radios));
+			expect(radios(again)).toEqual(radios(world));
+			const bySite: Record<string, number[]> = { healthy: [], warning: [], critical: [] };
+			for (const s of world.sites) {
+				const clients = s.unifi.clients.filter((c) => !c.isWired);
+				const worst: number[] = [];
+				for (const d of s.unifi.devices) {
+					if (d.role !== 'ap' || d.status === 'offline') {
+						expect(d.radios).toBeNull();
+						continue;
+					}
+					const own = clients.filter((c) => c.apMac === d.mac);
+					const weakShare = own.length ? own.filter((c) => c.signal! < -65).length / own.length : 0;
+					const [r24, r5] = d.radios!;
+					expect([r24.frequencyGHz, r5.frequencyGHz]).toEqual(['2.4', '5']);
+					expect(r24.txRetriesPct).toBeGreaterThanOrEqual(3 + 22 * weakShare - 0.05);
+					expect(r24.txRetriesPct).toBeLessThanOrEqual(5 + 22 * weakShare + 0.05);
+					expect(r5.txRetriesPct).toBeGreaterThanOrEqual(0.6 * (3 + 22 * weakShare) - 0.05);
+					expect(r5.txRetriesPct).toBeLessThanOrEqual(0.6 * (5 + 22 * weakShare) + 0.05);
+					worst.push(r24.txRetriesPct);
+				}
+				if (worst.length) bySite[s.profile].push(Math.max(...worst));
+			}
+			const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+			expect(Math.max(...bySite.healthy)).toBeLessThanOrEqual(5);
+			expect(mean(bySite.warning)).toBeGreaterThan(mean(bySite.healthy) + 3);
+			expect(mean(bySite.critical)).toBeGreaterThan(mean(bySite.warning));
+		});
 	});
 });

@@ -17,6 +17,13 @@ import { createRng } from './core';
  *   field `unifiSiteId`.
  * - Times are stored as ages in seconds ("how long ago"); emulators render them relative to their own clock.
  * - Profiles: ~60% healthy, ~25% warning, ~15% critical (exact counts from rounding, all three present when sites >= 3).
+ * - Console firmware (`host.firmwareVersion`, also the gateway device's version) is the console's UniFi OS version,
+ *   5.0.x everywhere (at or above the cloud connector's floor 5.0.3) except one console of `connector.belowFloorHostIds`
+ *   (4.2.8). `connector` is drawn after generation from its own PRNG, so it changes no other value of the world.
+ * - Integration API ids (`integrationId` of devices, clients and networks) are UUIDs hashed from the MAC or the
+ *   legacy `_id`, not drawn from the PRNG: stable for a seed, unique in a world.
+ * - AP radio statistics (`radios`, Integration API `statistics/latest`) follow the AP's own WiFi clients: the more of
+ *   them are weaker than -65 dBm, the higher `txRetriesPct` (see `radioStatistics`).
  */
 
 export type SiteProfile = 'healthy' | 'warning' | 'critical';
@@ -55,9 +62,21 @@ export interface WorldUnifiDevice {
 	/** Seconds since startup / adoption. */
 	uptimeSec: number;
 	adoptedAgoSec: number;
+	/** Integration API device id (UUID hashed from the MAC). */
+	integrationId: string;
+	/** Latest radio statistics of an online AP (2.4 GHz, then 5 GHz); null for other devices and offline APs. */
+	radios: WorldRadioStatistics[] | null;
+}
+
+export interface WorldRadioStatistics {
+	frequencyGHz: '2.4' | '5';
+	/** Share of transmissions retried, in percent (one decimal). */
+	txRetriesPct: number;
 }
 
 export interface WorldUnifiClient {
+	/** Integration API client id (UUID hashed from the MAC). */
+	integrationId: string;
 	mac: string;
 	hostname: string;
 	ip: string;
@@ -82,6 +101,8 @@ export interface WorldUnifiClient {
 
 export interface WorldNetwork {
 	_id: string;
+	/** Integration API network id (UUID hashed from `_id`). */
+	integrationId: string;
 	name: string;
 	purpose: 'corporate' | 'guest' | 'wan';
 	networkgroup: 'LAN' | 'WAN';
@@ -268,7 +289,19 @@ export interface World {
 	ninjaDeviceCount: number;
 	unmatched: { unifiSiteIds: string[]; ninjaOrganizationIds: number[] };
 	profiles: Record<SiteProfile, number>;
+	/**
+	 * Consoles the Site Manager cloud connector cannot read although Site Manager lists them as connected: one with
+	 * firmware below the connector's floor (`host.firmwareVersion` 4.2.8) and one that does not answer in time. Each
+	 * is a connected console of a site with a NinjaOne organization, never the same one; both lists are empty when
+	 * fewer than 3 sites qualify. Offline consoles (`host.state` "disconnected") are separate.
+	 */
+	connector: { belowFloorHostIds: string[]; timeoutHostIds: string[] };
 }
+
+/** Lowest console firmware (UniFi OS) the Site Manager connector supports (docs/unifi-connector.md). */
+export const CONNECTOR_FIRMWARE_FLOOR = '5.0.3';
+/** Firmware of the world's one console below the connector's floor. */
+export const BELOW_FLOOR_FIRMWARE = '4.2.8';
 
 // ---------------------------------------------------------------------------------------------- vocabularies
 
@@ -325,11 +358,12 @@ export interface Model {
 	/** UniFi product database id (per model). */
 	uidb: string;
 }
+/** Gateways are the consoles: their firmware is the console's UniFi OS version. */
 const GATEWAYS: Model[] = [
-	{ model: 'UDM Pro', shortname: 'UDMPRO', oui: '24:5a:4c', latest: '4.1.13', older: '4.0.21', uidb: 'fdc4b28e-14e6-6ad8-2ef1-f82d5384b0ce' },
-	{ model: 'UDM SE', shortname: 'UDMPROSE', oui: 'e4:38:83', latest: '4.1.13', older: '3.2.12', uidb: '999a25b6-0a99-c0d5-a477-14918b642450' },
-	{ model: 'UCG Ultra', shortname: 'UCGULTRA', oui: '9c:05:d6', latest: '4.1.13', older: '4.0.6', uidb: '6533b846-c4bc-3f3d-5349-084dab8bb42f' },
-	{ model: 'UDR', shortname: 'UDR', oui: '68:d7:9a', latest: '4.1.13', older: '3.2.9', uidb: 'd4e296f4-8a24-d19d-db12-1a752b19ac27' },
+	{ model: 'UDM Pro', shortname: 'UDMPRO', oui: '24:5a:4c', latest: '5.0.16', older: '5.0.6', uidb: 'fdc4b28e-14e6-6ad8-2ef1-f82d5384b0ce' },
+	{ model: 'UDM SE', shortname: 'UDMPROSE', oui: 'e4:38:83', latest: '5.0.16', older: '5.0.8', uidb: '999a25b6-0a99-c0d5-a477-14918b642450' },
+	{ model: 'UCG Ultra', shortname: 'UCGULTRA', oui: '9c:05:d6', latest: '5.0.16', older: '5.0.5', uidb: '6533b846-c4bc-3f3d-5349-084dab8bb42f' },
+	{ model: 'UDR', shortname: 'UDR', oui: '68:d7:9a', latest: '5.0.16', older: '5.0.4', uidb: 'd4e296f4-8a24-d19d-db12-1a752b19ac27' },
 ];
 const APS: Model[] = [
 	{ model: 'U6 Pro', shortname: 'UAP6MP', oui: '74:ac:b9', latest: '6.6.77', older: '6.5.62', uidb: '4cb29b1c-f3f3-f1eb-fe53-360445af483f' },
@@ -399,6 +433,51 @@ function uuid(rng: () => number): string {
 	return [h.slice(0, 8), h.slice(8, 12), `4${h.slice(13, 16)}`, `${variant}${h.slice(17, 20)}`, h.slice(20, 32)].join('-');
 }
 
+/** 32-bit FNV-1a of a string, finished with a murmur-style mix (a hash, not a PRNG draw). */
+function hash32(text: string, salt = 0): number {
+	let h = (0x811c9dc5 ^ salt) >>> 0;
+	for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+	h ^= h >>> 16;
+	h = Math.imul(h, 0x85ebca6b);
+	h ^= h >>> 13;
+	h = Math.imul(h, 0xc2b2ae35);
+	return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * Integration API id of a world record: a UUID (version 4 layout) hashed from `kind` and a key unique in the world
+ * (a MAC, a legacy `_id`), so it is stable for a seed and costs no PRNG draw. 128 bits from four multiply-xor lanes
+ * (cyrb128); cheap enough for every network of a 10,000-site world at generation.
+ */
+export function integrationUuid(kind: 'device' | 'client' | 'network', key: string): string {
+	const text = `${kind}:${key}`;
+	let h1 = 1779033703;
+	let h2 = 3144134277;
+	let h3 = 1013904242;
+	let h4 = 2773480762;
+	for (let i = 0; i < text.length; i++) {
+		const k = text.charCodeAt(i);
+		h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
+		h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
+		h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
+		h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
+	}
+	h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
+	h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
+	h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
+	h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
+	h1 ^= h2 ^ h3 ^ h4;
+	h2 ^= h1;
+	h3 ^= h1;
+	h4 ^= h1;
+	const byte = (h: number, shift: number) => HEX2[(h >>> shift) & 0xff];
+	const word = (h: number) => byte(h, 24) + byte(h, 16) + byte(h, 8) + byte(h, 0);
+	// Version 4 in the high nibble of byte 6, variant 10xx in byte 8.
+	const version = HEX2[0x40 | ((h2 >>> 8) & 0x0f)] + byte(h2, 0);
+	const variant = HEX2[0x80 | ((h3 >>> 24) & 0x3f)] + byte(h3, 16);
+	return flat(`${word(h1)}-${byte(h2, 24)}${byte(h2, 16)}-${version}-${variant}-${byte(h3, 8)}${byte(h3, 0)}${word(h4)}`);
+}
+
 function int(rng: () => number, min: number, max: number): number {
 	return min + Math.floor(rng() * (max - min + 1));
 }
@@ -458,6 +537,8 @@ export interface DevicePlan {
 	/** Device indexes that are offline / have a firmware update pending. */
 	offline: number[];
 	pending: number[];
+	/** Console firmware when it is not the model's (the connector's below-floor console), see `World.connector`. */
+	gatewayVersion?: string;
 }
 
 function mix(seed: number, k: number): number {
@@ -477,9 +558,20 @@ function deviceMac(plan: DevicePlan, k: number): string {
 	return macFor(deviceModel(plan, k).oui, plan.macBase + k);
 }
 
-/** Build a site's device records from its plan (deterministic). */
-export function materialiseDevices(plan: DevicePlan): WorldUnifiDevice[] {
+/**
+ * Build a site's device records from its plans (deterministic). The clients are needed for the APs' radio
+ * statistics; pass them when the caller has them already.
+ */
+export function materialiseDevices(plan: DevicePlan, clientPlan: ClientPlan, clients: WorldUnifiClient[] = materialiseClients(clientPlan)): WorldUnifiDevice[] {
 	const out: WorldUnifiDevice[] = new Array(plan.total);
+	const onAp = new Map<string, { total: number; weak: number }>();
+	for (const c of clients) {
+		if (c.isWired || !c.apMac) continue;
+		const tally = onAp.get(c.apMac) ?? { total: 0, weak: 0 };
+		tally.total++;
+		if ((c.signal ?? 0) < -65) tally.weak++;
+		onAp.set(c.apMac, tally);
+	}
 	for (let k = 0; k < plan.total; k++) {
 		const model = deviceModel(plan, k);
 		const role: WorldUnifiDevice['role'] = k === 0 ? 'gateway' : k <= plan.aps ? 'ap' : 'switch';
@@ -503,7 +595,7 @@ export function materialiseDevices(plan: DevicePlan): WorldUnifiDevice[] {
 			productLine: 'network',
 			role,
 			status: offline ? 'offline' : 'online',
-			version: pending ? model.older : model.latest,
+			version: k === 0 && plan.gatewayVersion ? plan.gatewayVersion : pending ? model.older : model.latest,
 			firmwareStatus: pending ? 'updateAvailable' : 'upToDate',
 			updateAvailable: pending ? model.latest : null,
 			ip: `${plan.lanPrefix}.${role === 'gateway' ? 1 : role === 'ap' ? 20 + (a % 200) : 2 + (s % 17) + (s >= 17 ? 220 : 0)}`,
@@ -511,9 +603,24 @@ export function materialiseDevices(plan: DevicePlan): WorldUnifiDevice[] {
 			uidb: model.uidb,
 			uptimeSec: offline ? 0 : 86_400 + (h % (90 * 86_400)),
 			adoptedAgoSec: 90 * 86_400 + (mix(h, k) % (800 * 86_400)),
+			integrationId: integrationUuid('device', mac),
+			radios: role === 'ap' && !offline ? radioStatistics(mac, onAp.get(mac)) : null,
 		};
 	}
 	return out;
+}
+
+/**
+ * An AP's latest radio statistics from its own WiFi clients: with `weakShare` the share of them weaker than -65 dBm,
+ * 2.4 GHz retries = 3 + 22 x weakShare + a 0-2 jitter hashed from the MAC, and 5 GHz about 60% of that (own jitter).
+ */
+export function radioStatistics(apMac: string, clients: { total: number; weak: number } | undefined): WorldRadioStatistics[] {
+	const weakShare = clients && clients.total ? clients.weak / clients.total : 0;
+	const jitter = (band: number) => (hash32(apMac, band) / 4294967296) * 2;
+	return [
+		{ frequencyGHz: '2.4', txRetriesPct: round1(3 + 22 * weakShare + jitter(24)) },
+		{ frequencyGHz: '5', txRetriesPct: round1(0.6 * (3 + 22 * weakShare + jitter(5))) },
+	];
 }
 
 export interface ClientPlan {
@@ -552,8 +659,10 @@ export function materialiseClients(plan: ClientPlan): WorldUnifiClient[] {
 		const wlan = c >= plan.wifiCount - plan.guestCount && plan.wlans.length > 1 ? plan.wlans[1] : plan.wlans[0];
 		const net = plan.networks.find((n) => n._id === wlan.networkId) as WorldNetwork;
 		const na = rng() < 0.7;
+		const mac = macFor(pick(rng, CLIENT_OUIS), plan.macBase + c);
 		clients.push({
-			mac: macFor(pick(rng, CLIENT_OUIS), plan.macBase + c),
+			integrationId: integrationUuid('client', mac),
+			mac,
 			hostname: `${pick(rng, CLIENT_NAMES)}-${hex(rng, 4).toUpperCase()}`,
 			ip: `${subnetPrefix(net, plan.lanPrefix)}.${100 + c}`,
 			isWired: false,
@@ -575,8 +684,10 @@ export function materialiseClients(plan: ClientPlan): WorldUnifiClient[] {
 	}
 	for (let c = 0; c < plan.wiredCount; c++) {
 		const net = lans[(rng() * lans.length) | 0];
+		const mac = macFor('00:15:5d', plan.macBase + plan.wifiCount + c);
 		clients.push({
-			mac: macFor('00:15:5d', plan.macBase + plan.wifiCount + c),
+			integrationId: integrationUuid('client', mac),
+			mac,
 			hostname: `${pick(rng, WIRED_NAMES)}-${hex(rng, 4).toUpperCase()}`,
 			ip: `${subnetPrefix(net, plan.lanPrefix)}.${50 + c}`,
 			isWired: true,
@@ -713,6 +824,7 @@ export function generateWorld(opts: WorldOptions = {}): World {
 	organizations.sort((a, b) => a.id - b.id);
 	const profileCounts: Record<SiteProfile, number> = { healthy: 0, warning: 0, critical: 0 };
 	for (const p of profiles) profileCounts[p]++;
+	const connector = chooseConnectorTrouble(seed, sites);
 	return {
 		seed,
 		sites,
@@ -725,7 +837,24 @@ export function generateWorld(opts: WorldOptions = {}): World {
 			ninjaOrganizationIds: ninjaOnly.map((o) => o.id),
 		},
 		profiles: profileCounts,
+		connector,
 	};
+}
+
+/**
+ * The connector's unreadable consoles (`World.connector`), from a PRNG of their own so the rest of the world is
+ * unchanged: among connected consoles of sites with a NinjaOne organization, one gets firmware below the floor and
+ * another one times out.
+ */
+function chooseConnectorTrouble(seed: number, sites: WorldSite[]): World['connector'] {
+	const eligible = sites.filter((s) => s.unifi.host.state === 'connected' && s.ninja !== null);
+	if (eligible.length < 3) return { belowFloorHostIds: [], timeoutHostIds: [] };
+	const rng = createRng((seed ^ 0x2c0ec7) >>> 0);
+	const below = eligible.splice((rng() * eligible.length) | 0, 1)[0];
+	const timeout = eligible[(rng() * eligible.length) | 0];
+	below.unifi.host.firmwareVersion = BELOW_FLOOR_FIRMWARE;
+	below.unifi.devicePlan.gatewayVersion = BELOW_FLOOR_FIRMWARE;
+	return { belowFloorHostIds: [below.unifi.hostId], timeoutHostIds: [timeout.unifi.hostId] };
 }
 
 interface NameSpace {
@@ -818,14 +947,15 @@ function generateUnifiSite(
 
 	// Networks: untagged default LAN, WAN, and 1-4 tagged VLANs (never 1).
 	const networks: WorldNetwork[] = [
-		{ _id: hex(rng, 24), name: 'Default', purpose: 'corporate', networkgroup: 'LAN', vlanEnabled: false, vlan: null, ipSubnet: `${lanPrefix}.1/24`, dhcpdEnabled: true, isDefault: true },
-		{ _id: hex(rng, 24), name: 'Primary (WAN1)', purpose: 'wan', networkgroup: 'WAN', vlanEnabled: false, vlan: null, ipSubnet: null, dhcpdEnabled: false, isDefault: false },
+		{ _id: hex(rng, 24), integrationId: '', name: 'Default', purpose: 'corporate', networkgroup: 'LAN', vlanEnabled: false, vlan: null, ipSubnet: `${lanPrefix}.1/24`, dhcpdEnabled: true, isDefault: true },
+		{ _id: hex(rng, 24), integrationId: '', name: 'Primary (WAN1)', purpose: 'wan', networkgroup: 'WAN', vlanEnabled: false, vlan: null, ipSubnet: null, dhcpdEnabled: false, isDefault: false },
 	];
 	const chosen = VLAN_CHOICES.filter((v) => (v.vlan === 10 ? rng() < 0.8 : v.vlan === 20 ? rng() < 0.65 : rng() < 0.3));
 	if (!chosen.length) chosen.push(VLAN_CHOICES[0]);
 	for (const v of chosen.slice(0, 4)) {
 		networks.push({
 			_id: hex(rng, 24),
+			integrationId: '',
 			name: v.name,
 			purpose: v.purpose,
 			networkgroup: 'LAN',
@@ -836,6 +966,7 @@ function generateUnifiSite(
 			isDefault: false,
 		});
 	}
+	for (const n of networks) n.integrationId = integrationUuid('network', n._id);
 	const lanNetworks = networks.filter((n) => n.networkgroup === 'LAN');
 	const staffNet = networks.find((n) => n.vlan === 10) ?? networks[0];
 	const guestNet = networks.find((n) => n.purpose === 'guest');
@@ -943,7 +1074,7 @@ function generateUnifiSite(
 		host,
 		devicePlan: plan,
 		get devices(): WorldUnifiDevice[] {
-			return materialiseDevices(plan);
+			return materialiseDevices(plan, clientPlan);
 		},
 		clientPlan,
 		get clients(): WorldUnifiClient[] {
