@@ -227,18 +227,21 @@ export abstract class Emulator {
 	// ------------------------------------------------------------------ routing
 
 	/**
-	 * Register a route. `pattern` uses `:name` segments (`/v1/pages/:id`). `bucket` names the rate-limit bucket
-	 * ("default" unless given; null for none). `auth: false` for token endpoints.
+	 * Register a route. `pattern` uses `:name` segments (`/v1/pages/:id`); a trailing `/*` matches any rest of the path
+	 * (a proxy route; the handler reads `req.path`). `bucket` names the rate-limit bucket ("default" unless given; null
+	 * for none). `auth: false` for token endpoints.
 	 */
 	route(method: string, pattern: string, handler: Handler, opts: { bucket?: string | null; auth?: boolean; name?: string } = {}): void {
 		const keys: string[] = [];
+		const wildcard = pattern.endsWith('/*');
+		const fixed = wildcard ? pattern.slice(0, -2) : pattern;
 		const regex = new RegExp(
 			'^' +
-				pattern.replace(/[.*+?^${}()|[\]\\]/g, (c) => (c === ':' ? c : `\\${c}`)).replace(/:([A-Za-z_]\w*)/g, (_m, key: string) => {
+				fixed.replace(/[.*+?^${}()|[\]\\]/g, (c) => (c === ':' ? c : `\\${c}`)).replace(/:([A-Za-z_]\w*)/g, (_m, key: string) => {
 					keys.push(key);
 					return '([^/]+)';
 				}) +
-				'/?$',
+				(wildcard ? '(?:/.*)?$' : '/?$'),
 		);
 		this.routes.push({
 			method: method.toUpperCase(),
@@ -388,7 +391,6 @@ export abstract class Emulator {
 	}
 
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-		const started = this.now();
 		const url = new URL(req.url ?? '/', 'http://sandbox.local');
 		const rawBody = await this.readBody(req);
 		const sreq: SandboxRequest = {
@@ -404,33 +406,60 @@ export abstract class Emulator {
 			this.send(res, this.control(sreq));
 			return;
 		}
+		const response = await this.process(sreq);
+		if (response) this.send(res, response);
+		else req.socket.destroy();
+	}
+
+	/**
+	 * Answer a request in process, without a socket: for an emulated proxy in front of this service (the UniFi Site
+	 * Manager connector forwards to a console's Network application this way). Same routing, rate limits, faults,
+	 * request log and counters as a request over HTTP; `trusted` (the proxy's principal) skips the auth hook, as a
+	 * service does for a proxy it trusts. `/__sandbox/*` controls are not reachable. `undefined` = the connection was
+	 * reset (an injected reset fault).
+	 */
+	async dispatch(
+		input: { method: string; path: string; query?: URLSearchParams; headers?: http.IncomingHttpHeaders; body?: unknown; rawBody?: string },
+		options: { trusted?: string } = {},
+	): Promise<SandboxResponse | undefined> {
+		const sreq: SandboxRequest = {
+			method: input.method.toUpperCase(),
+			path: input.path,
+			params: {},
+			query: new URLSearchParams(input.query ?? ''),
+			headers: { ...(input.headers ?? {}) },
+			body: input.body,
+			rawBody: input.rawBody ?? '',
+		};
+		return this.process(sreq, options.trusted);
+	}
+
+	/** Route, authenticate (unless trusted), rate limit, fault and answer one request; undefined = reset the connection. */
+	private async process(sreq: SandboxRequest, trusted?: string): Promise<SandboxResponse | undefined> {
+		const started = this.now();
 		const route = this.routes.find((r) => r.method === sreq.method && r.regex.test(sreq.path));
 		const routeName = route?.name ?? `${sreq.method} (unknown)`;
 		let status = 0;
 		let faultName: string | undefined;
+		const answer = (response: SandboxResponse): SandboxResponse => {
+			status = response.status;
+			return response;
+		};
 		try {
-			if (!route) {
-				const response = this.notFoundResponse(sreq);
-				status = response.status;
-				return this.send(res, response);
-			}
+			if (!route) return answer(this.notFoundResponse(sreq));
 			const match = route.regex.exec(sreq.path);
 			route.keys.forEach((key, i) => (sreq.params[key] = decodeURIComponent(match?.[i + 1] ?? '')));
-			if (route.auth) {
+			if (trusted !== undefined) sreq.principal = trusted;
+			else if (route.auth) {
 				const denied = this.authenticate(sreq);
-				if (denied) {
-					status = denied.status;
-					return this.send(res, denied);
-				}
+				if (denied) return answer(denied);
 			}
 			let decision: RateLimitDecision | undefined;
 			if (route.bucket) {
 				decision = this.takeRateLimit(route.bucket, sreq.principal ?? 'anonymous');
 				if (decision && !decision.allowed) {
-					const response = this.rateLimitedResponse(sreq, decision);
-					status = response.status;
 					faultName = 'rate_limit';
-					return this.send(res, response);
+					return answer(this.rateLimitedResponse(sreq, decision));
 				}
 			}
 			const fault = this.pickFault(routeName);
@@ -438,8 +467,7 @@ export abstract class Emulator {
 				if ('reset' in fault) {
 					faultName = 'reset';
 					status = 0;
-					req.socket.destroy();
-					return;
+					return undefined;
 				}
 				if ('delayMs' in fault) {
 					faultName = `slow ${fault.delayMs}ms`;
@@ -450,9 +478,7 @@ export abstract class Emulator {
 						fault.status === 429
 							? this.rateLimitedResponse(sreq, { allowed: false, retryAfterMs: 1000, limit: 0, remaining: 0, windowMs: 1000 })
 							: this.serverErrorResponse(sreq, fault.status);
-					const response = { ...base, ...(fault.body !== undefined ? { body: fault.body } : {}), headers: { ...base.headers, ...fault.headers } };
-					status = response.status;
-					return this.send(res, response);
+					return answer({ ...base, ...(fault.body !== undefined ? { body: fault.body } : {}), headers: { ...base.headers, ...fault.headers } });
 				}
 			}
 			let response: SandboxResponse;
@@ -462,13 +488,10 @@ export abstract class Emulator {
 				if (error instanceof HttpError) response = error.response;
 				else throw error;
 			}
-			response = { ...response, headers: { ...this.rateLimitHeaders(sreq, decision), ...(response.headers ?? {}) } };
-			status = response.status;
-			this.send(res, response);
+			return answer({ ...response, headers: { ...this.rateLimitHeaders(sreq, decision), ...(response.headers ?? {}) } });
 		} catch (error) {
-			status = 500;
 			const response = this.serverErrorResponse(sreq, 500);
-			this.send(res, { ...response, headers: { ...response.headers, 'x-sandbox-error': String((error as Error).message).slice(0, 200) } });
+			return answer({ ...response, headers: { ...response.headers, 'x-sandbox-error': String((error as Error).message).slice(0, 200) } });
 		} finally {
 			this.log({ at: started, method: sreq.method, path: sreq.path, route: routeName, status, durationMs: this.now() - started, fault: faultName });
 		}

@@ -1,7 +1,8 @@
 import { createRng, Emulator, HttpError, headerValue, randomId, type EmulatorOptions, type RateLimitConfig, type RateLimitDecision, type SandboxRequest, type SandboxResponse } from './core';
 import { SANDBOX_CREDENTIALS } from './credentials';
 import { decodeToken, encodeToken, invalidJsonResponse, MalformQueue, type MalformKind } from './malform';
-import type { World, WorldSite, WorldUnifiDevice } from './world';
+import { UnifiNetworkEmulator, type UnifiNetworkOptions } from './unifiNetwork';
+import { CONNECTOR_FIRMWARE_FLOOR, type World, type WorldSite, type WorldUnifiDevice } from './world';
 
 /**
  * UniFi Site Manager API (cloud, https://api.ui.com) emulator over the seeded world: one host (console) per site.
@@ -14,6 +15,27 @@ import type { World, WorldSite, WorldUnifiDevice } from './world';
  * Lists are paginated with `pageSize` and an opaque `nextToken` (absent on the last page); /v1/devices pages over host
  * groups. Success envelope `{data, httpStatusCode:200, traceId, nextToken?}`; errors `{code, httpStatusCode, message, traceId}`.
  * 429: `{"code":"RATE_LIMIT","httpStatusCode":429,"message":"rate limit exceeded, retry after 5.37s","traceId"}` + Retry-After.
+ *
+ * Cloud connector (docs/unifi-connector.md section 1): GET /v1/connector/consoles/:hostId/* with the same key, counted
+ * in the same bucket as /v1 (`connectorRateBucket`, default "default": one budget per key). In this order:
+ * - unknown hostId -> 404 NOT_FOUND;
+ * - a path the connector does not serve -> 404 NOT_FOUND: with `connectorPathStyle` 'proxy' (default) the rest must
+ *   start with `/proxy/network/`, with 'noProxy' with `/network/` (the connector adds `/proxy` itself), 'both' takes
+ *   either; legacy paths (`/proxy/network/api/...`, anything but `/proxy/network/integration/...`) only with
+ *   `connectorLegacyApi` (default false: Ubiquiti documents only the Integration API behind the connector);
+ * - console offline (`host.state` "disconnected") -> 502 `{code:"BAD_GATEWAY", message:"console is offline"}`;
+ * - console firmware below 5.0.3 (`world.connector.belowFloorHostIds`) -> 403 FORBIDDEN;
+ * - console in `world.connector.timeoutHostIds` -> after `connectorTimeoutMs` (default 1500) 408 REQUEST_TIMEOUT;
+ * - otherwise the request (path with `/proxy`, query) goes in process to that host's own Network application emulator
+ *   (one per host, created on first use, holding the host's one site under the legacy name `default`), which trusts
+ *   the connector (no local key), and its status, headers and body come back unchanged ("the upstream API response
+ *   is passed through directly"). A connection reset by the console -> 502 BAD_GATEWAY.
+ * Emulator choices where public sources are silent (each an option, or fixed and named here): both path shapes are
+ * in use by public clients (`connectorPathStyle`); legacy paths work for some clients (`connectorLegacyApi`); whether
+ * connector calls share the /v1 rate limit (`connectorRateBucket`); the offline, too-old and timeout answers (status
+ * from the connector's documented list, body in the Site Manager envelope; fixed); the cloud checks the path before
+ * it contacts the console (fixed); the console's page size, application version and `frequencyGHz` type
+ * (`connectorConsole` options). The gzip body without Content-Encoding some clients saw is not emulated.
  */
 
 export interface UnifiSiteManagerOptions extends EmulatorOptions {
@@ -29,9 +51,19 @@ export interface UnifiSiteManagerOptions extends EmulatorOptions {
 	paginateIspMetrics?: boolean;
 	/** Seed for trace ids (default 11). */
 	seed?: number;
+	/** Connector path shape accepted after `/consoles/{id}` (default 'proxy'; see the class comment). */
+	connectorPathStyle?: 'proxy' | 'noProxy' | 'both';
+	/** Whether the connector forwards legacy paths (`/proxy/network/api/...`) to the console (default false). */
+	connectorLegacyApi?: boolean;
+	/** How long a timing-out console keeps the request before 408 (default 1500 ms). */
+	connectorTimeoutMs?: number;
+	/** Rate-limit bucket of connector requests (default "default", shared with /v1). */
+	connectorRateBucket?: string;
+	/** Options of every console's Network application emulator (`sites`, `legacySiteName` and the clock are set here). */
+	connectorConsole?: Omit<UnifiNetworkOptions, 'sites' | 'legacySiteName' | 'now'>;
 }
 
-type ErrorCode = 'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'RATE_LIMIT' | 'SERVER_ERROR' | 'BAD_GATEWAY' | 'SERVICE_UNAVAILABLE';
+type ErrorCode = 'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'REQUEST_TIMEOUT' | 'RATE_LIMIT' | 'SERVER_ERROR' | 'BAD_GATEWAY' | 'SERVICE_UNAVAILABLE';
 
 const INTERVAL_MS: Record<string, number> = { '5m': 5 * 60_000, '1h': 60 * 60_000 };
 const RETENTION_MS: Record<string, number> = { '5m': 24 * 3_600_000, '1h': 30 * 24 * 3_600_000 };
@@ -48,6 +80,8 @@ export class UnifiSiteManagerEmulator extends Emulator {
 	private readonly anchor: number;
 	private readonly byHostId = new Map<string, WorldSite>();
 	private readonly opts: UnifiSiteManagerOptions;
+	/** Each host's Network application behind the connector, created on first use. */
+	private readonly consoles = new Map<string, UnifiNetworkEmulator>();
 
 	constructor(
 		private readonly world: World,
@@ -67,6 +101,7 @@ export class UnifiSiteManagerEmulator extends Emulator {
 		}
 		this.get('/ea/isp-metrics/:type', (req) => this.ispMetrics(req), 'ea');
 		this.route('POST', '/ea/isp-metrics/:type/query', this.wrap('POST /ea/isp-metrics/:type/query', (req) => this.ispMetricsQuery(req)), { bucket: 'ea' });
+		this.route('GET', '/v1/connector/consoles/:hostId/*', (req) => this.connector(req), { bucket: options.connectorRateBucket ?? 'default' });
 	}
 
 	// ------------------------------------------------------------------ hooks
@@ -114,12 +149,34 @@ export class UnifiSiteManagerEmulator extends Emulator {
 			pendingMalformed: this.malform.size,
 			anchor: new Date(this.anchor).toISOString(),
 			requests: this.count(),
+			connectorConsoles: this.consoles.size,
 		};
 	}
 
 	resetState(): void {
 		this.traceRng = createRng(this.opts?.seed ?? 11);
 		this.malform?.clear();
+		this.consoles?.clear();
+	}
+
+	/**
+	 * The Network application emulator behind the connector for `hostId` (created on first use; undefined for an
+	 * unknown host). Tests script faults or malformed answers on it; it is never started on a port.
+	 */
+	connectorConsole(hostId: string): UnifiNetworkEmulator | undefined {
+		let network = this.consoles.get(hostId);
+		if (network) return network;
+		const site = this.byHostId.get(hostId);
+		if (!site) return undefined;
+		network = new UnifiNetworkEmulator(this.world, {
+			seed: 13 + site.index,
+			...(this.opts.connectorConsole ?? {}),
+			sites: [site],
+			legacySiteName: () => 'default',
+			now: this.now,
+		});
+		this.consoles.set(hostId, network);
+		return network;
 	}
 
 	/** Corrupt the next successful response of `route` (e.g. "GET /v1/sites"; all routes when omitted). */
@@ -315,6 +372,41 @@ export class UnifiSiteManagerEmulator extends Emulator {
 		return this.ok(data, next);
 	}
 
+	/** The console path (`/proxy/network/...`) a connector path asks for, or undefined when the path style refuses it. */
+	private connectorConsolePath(rest: string): string | undefined {
+		const style = this.opts.connectorPathStyle ?? 'proxy';
+		if (style !== 'noProxy' && rest.startsWith('/proxy/network/')) return rest;
+		if (style !== 'proxy' && rest.startsWith('/network/')) return `/proxy${rest}`;
+		return undefined;
+	}
+
+	/** GET /v1/connector/consoles/:hostId/*: see the class comment for the order of the checks. */
+	private async connector(req: SandboxRequest): Promise<SandboxResponse> {
+		const hostId = req.params.hostId;
+		const site = this.byHostId.get(hostId);
+		if (!site) return this.error(404, 'NOT_FOUND', `console ${hostId} not found`);
+		const rest = /^\/v1\/connector\/consoles\/[^/]+(\/.*)?$/.exec(req.path)?.[1] ?? '';
+		const path = this.connectorConsolePath(rest);
+		const style = this.opts.connectorPathStyle ?? 'proxy';
+		if (!path) return this.error(404, 'NOT_FOUND', `path ${rest || '/'} not found on console ${hostId} (expected ${style === 'proxy' ? '/proxy/network/...' : style === 'noProxy' ? '/network/...' : '/proxy/network/... or /network/...'})`);
+		if (!path.startsWith('/proxy/network/integration/') && !this.opts.connectorLegacyApi) {
+			return this.error(404, 'NOT_FOUND', `path ${rest} not found: the connector serves the Network Integration API (.../network/integration/...)`);
+		}
+		const host = site.unifi.host;
+		if (host.state !== 'connected') return this.error(502, 'BAD_GATEWAY', 'console is offline');
+		if (this.world.connector.belowFloorHostIds.includes(hostId) || compareVersions(host.firmwareVersion, CONNECTOR_FIRMWARE_FLOOR) < 0) {
+			return this.error(403, 'FORBIDDEN', `console firmware does not support the connector (requires >= ${CONNECTOR_FIRMWARE_FLOOR})`);
+		}
+		if (this.world.connector.timeoutHostIds.includes(hostId)) {
+			await new Promise((resolve) => setTimeout(resolve, this.opts.connectorTimeoutMs ?? 1500));
+			return this.error(408, 'REQUEST_TIMEOUT', 'console did not respond in time');
+		}
+		const network = this.connectorConsole(hostId) as UnifiNetworkEmulator;
+		const response = await network.dispatch({ method: req.method, path, query: req.query, headers: { accept: headerValue(req, 'accept') ?? 'application/json' } }, { trusted: 'connector' });
+		if (!response) return this.error(502, 'BAD_GATEWAY', 'console closed the connection');
+		return response;
+	}
+
 	/** Resolve the time window of an ISP metrics request; throws 400 on bad input. */
 	private window(type: string, params: { duration?: string | null; begin?: string | null; end?: string | null }): { begin: number; end: number } {
 		const interval = INTERVAL_MS[type];
@@ -430,6 +522,17 @@ function corrupt(routeName: string, body: unknown): unknown {
 		envelope.data = 'malformed';
 	}
 	return envelope;
+}
+
+/** Compare dotted numeric versions ('5.0.16' > '5.0.3'); missing parts count as 0. */
+function compareVersions(a: string, b: string): number {
+	const pa = a.split('.').map((x) => parseInt(x, 10) || 0);
+	const pb = b.split('.').map((x) => parseInt(x, 10) || 0);
+	for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+		const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+		if (d) return d;
+	}
+	return 0;
 }
 
 function hash(text: string): string {

@@ -1,5 +1,5 @@
 import { SANDBOX_CREDENTIALS } from './credentials';
-import { UnifiNetworkEmulator, type UnifiNetworkOptions } from './unifiNetwork';
+import { evaluateFilter, parseFilter, UnifiNetworkEmulator, type UnifiNetworkOptions } from './unifiNetwork';
 import { generateWorld } from './world';
 
 const KEY = SANDBOX_CREDENTIALS.unifiNetworkApiKey;
@@ -126,7 +126,46 @@ describe('UnifiNetworkEmulator', () => {
 			if (offset + res.body.count >= res.body.totalCount) break;
 		}
 		expect(seen).toEqual(world.sites.map((s) => s.customerName));
-		expect((await call('/proxy/network/integration/v1/sites?limit=0')).status).toBe(400);
+		// limit 0..200 (reference copy): 0 counts without data; outside the range or not an integer -> 400.
+		expect((await call('/proxy/network/integration/v1/sites?limit=0')).body).toMatchObject({ offset: 0, limit: 0, count: 0, totalCount: 98, data: [] });
+		for (const bad of ['limit=201', 'limit=-1', 'limit=2.5', 'offset=x']) {
+			const res = await call(`/proxy/network/integration/v1/sites?${bad}`);
+			expect([bad, res.status, res.body.code, res.body.requestPath]).toEqual([bad, 400, 'api.request.argument-validation-failed', '/integration/v1/sites']);
+		}
+	});
+
+	it('serves the Integration API per site on the multi-site console, keyed by the Integration site id', async () => {
+		await start();
+		const site = world.sites.find((s) => s.unifi.statistics.counts.wifiClient > 0 && s.unifi.host.state === 'connected')!;
+		const sites = await call(`/proxy/network/integration/v1/sites?filter=${encodeURIComponent(`internalReference.eq('${site.unifi.localSiteName}')`)}`);
+		expect(sites.body.data).toEqual([{ id: site.unifi.integrationSiteId, internalReference: site.unifi.localSiteName, name: site.customerName }]);
+		const clients = await call(`/proxy/network/integration/v1/sites/${site.unifi.integrationSiteId}/clients?limit=200`);
+		expect(clients.body.data.map((c: any) => c.macAddress)).toEqual(site.unifi.clients.map((c) => c.mac));
+		for (const c of clients.body.data) expect(c.signal).toBeUndefined();
+		const devices = await call(`/proxy/network/integration/v1/sites/${site.unifi.integrationSiteId}/devices?limit=200`);
+		expect(devices.body.data.map((d: any) => d.id)).toEqual(site.unifi.devices.map((d) => d.integrationId));
+		expect((await call(`/proxy/network/integration/v1/sites/${site.unifi.integrationSiteId}/devices`, null)).status).toBe(401);
+		const radios = await call(`/proxy/network/integration/v1/sites/${site.unifi.integrationSiteId}/devices/${site.unifi.devices.find((d) => d.radios)!.integrationId}/statistics/latest`);
+		expect(radios.body.interfaces.radios.map((r: any) => r.frequencyGHz)).toEqual(['2.4', '5']);
+		await emu.stop();
+		await start({ frequencyGHzAs: 'number', applicationVersion: '9.4.17' });
+		const numeric = await call(`/proxy/network/integration/v1/sites/${site.unifi.integrationSiteId}/devices/${site.unifi.devices.find((d) => d.radios)!.integrationId}/statistics/latest`);
+		expect(numeric.body.interfaces.radios.map((r: any) => r.frequencyGHz)).toEqual([2.4, 5]);
+		expect((await call('/proxy/network/integration/v1/info')).body).toEqual({ applicationVersion: '9.4.17' });
+	});
+
+	it('can hold the sites of one host only, under another legacy name (a console behind the connector)', async () => {
+		const site = world.sites[7];
+		await start({ sites: [site], legacySiteName: () => 'default' });
+		const sites = await call('/proxy/network/api/self/sites');
+		expect(sites.body.data).toEqual([expect.objectContaining({ _id: site.unifi.siteId, name: 'default', desc: site.customerName, attr_hidden_id: 'default', attr_no_delete: true })]);
+		expect((await call('/proxy/network/api/s/default/stat/device')).body.data).toHaveLength(site.unifi.devices.length);
+		expect((await call(`/proxy/network/api/s/${site.unifi.localSiteName}/stat/sta`)).status).toBe(400);
+		expect((await call('/proxy/network/integration/v1/sites')).body).toEqual({ offset: 0, limit: 25, count: 1, totalCount: 1, data: [{ id: site.unifi.integrationSiteId, internalReference: 'default', name: site.customerName }] });
+		expect((await call(`/proxy/network/integration/v1/sites/${world.sites[8].unifi.integrationSiteId}/clients`)).body).toMatchObject({ statusCode: 404, code: 'api.site.not-found' });
+		expect(await emu.dispatch({ method: 'GET', path: '/proxy/network/integration/v1/info' })).toMatchObject({ status: 401 });
+		expect(await emu.dispatch({ method: 'GET', path: '/proxy/network/integration/v1/info' }, { trusted: 'connector' })).toMatchObject({ status: 200, body: { applicationVersion: '10.1.68' } });
+		expect(await emu.dispatch({ method: 'GET', path: '/__sandbox/state' }, { trusted: 'connector' })).toMatchObject({ status: 404 });
 	});
 
 	it('rate limits when configured (429 + Retry-After) and injects faults', async () => {
@@ -153,5 +192,29 @@ describe('UnifiNetworkEmulator', () => {
 		await fetch(`${emu.url}/__sandbox/malform`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ routeRegex: 'networkconf$' }) });
 		const net = await call(`/proxy/network/api/s/${site}/rest/networkconf`);
 		expect(net.body.data[0].vlan).toBe('ten');
+	});
+
+	it('parses the documented filter grammar: quotes, UUIDs, timestamps, like, in, sets, and/or/not', () => {
+		const props = { name: 'STRING', id: 'UUID', at: 'TIMESTAMP', n: 'INTEGER', on: 'BOOLEAN', tags: 'SET', 'meta.kind': 'STRING' } as const;
+		const item = { name: "O'Brien guest1", id: '550E8400-E29B-41D4-A716-446655440000', at: '2026-03-01T10:00:00.000Z', n: 20, on: true, tags: ['a', 'b'], meta: { kind: 'x' } };
+		const match = (filter: string) => evaluateFilter(parseFilter(filter, props), item);
+		expect(match("name.eq('O''Brien guest1')")).toBe(true);
+		expect(match("name.like('O''Brien guest.')")).toBe(true);
+		expect(match("name.like('*guest')")).toBe(false);
+		expect(match('id.eq(550e8400-e29b-41d4-a716-446655440000)')).toBe(true);
+		expect(match('at.gt(2026-03-01)')).toBe(true);
+		expect(match('at.lt(2026-03-01T09:00:00Z)')).toBe(false);
+		expect(match('n.in(10, 20, 30)')).toBe(true);
+		expect(match('n.notIn(10, 30)')).toBe(true);
+		expect(match('on.eq(true)')).toBe(true);
+		expect(match("tags.containsAll('a', 'b')")).toBe(true);
+		expect(match("tags.containsExactly('a')")).toBe(false);
+		expect(match("tags.containsAny('z', 'b')")).toBe(true);
+		expect(match('tags.isEmpty()')).toBe(false);
+		expect(match("meta.kind.eq('x')")).toBe(true);
+		expect(match("and(n.ge(20), or(name.isNull(), not(on.eq(false))))")).toBe(true);
+		for (const bad of ['n.eq(1.5)', "n.eq('20')", 'on.eq(1)', "id.eq('550e8400-e29b-41d4-a716-446655440000')", 'name.like(x)', 'n.like(2)', 'tags.eq(1)', 'name.isNull(1)', 'n.in()', 'not(n.eq(1), n.eq(2))', "nope.eq('x')", 'name', "name.eq('x'"]) {
+			expect(() => parseFilter(bad, props)).toThrow();
+		}
 	});
 });
