@@ -28,6 +28,18 @@ const siteSchema = z.object({
 		.nullable()
 		.optional(),
 });
+/**
+ * A console client read through the connector: it carries a signal only when the legacy client list answered
+ * (UniFi Sites, Try Legacy WiFi Signal); then it counts exactly like a `unifi.client`.
+ */
+const consoleClientSchema = z.object({
+	kind: z.literal('unifi.consoleClient'),
+	hostId: z.string().min(1),
+	siteId: z.string().nullable(),
+	consoleSite: z.string().nullable(),
+	type: z.string(),
+	signalDbm: z.number().min(-130).max(0).nullable(),
+});
 const clientSchema = z.object({
 	kind: z.literal('unifi.client'),
 	siteId: z.string().nullable(),
@@ -88,6 +100,7 @@ const USED_KINDS = [
 	'unifi.client',
 	'unifi.consoleDevice',
 	'unifi.console',
+	'unifi.consoleClient',
 	'ninjaone.organization',
 	'ninjaone.deviceHealth',
 	'ninjaone.alert',
@@ -98,7 +111,6 @@ const IGNORED_KINDS = [
 	'unifi.device',
 	'unifi.ispMetrics',
 	'unifi.network',
-	'unifi.consoleClient',
 	'unifi.consoleNetwork',
 	'ninjaone.device',
 ];
@@ -107,6 +119,7 @@ const SCHEMAS = {
 	'unifi.client': clientSchema,
 	'unifi.consoleDevice': consoleDeviceSchema,
 	'unifi.console': consoleStatusSchema,
+	'unifi.consoleClient': consoleClientSchema,
 	'ninjaone.organization': organizationSchema,
 	'ninjaone.deviceHealth': deviceHealthSchema,
 	'ninjaone.alert': alertSchema,
@@ -241,6 +254,17 @@ export function scoreEstate(items: readonly unknown[], options: EstateOptions = 
 	const healthByOrg = new Map<number | null, OrgRows<DeviceHealthRecord>>();
 	const alertsByOrg = new Map<number | null, OrgRows<AlertRecord>>();
 	let alertRecordsSeen = false;
+	let signalsSeen = 0;
+	const addSignal = (key: string, name: string, dbm: number, item: number) => {
+		let list = signalsBySite.get(key);
+		if (!list) {
+			list = [];
+			signalsBySite.set(key, list);
+			clientSiteNames.set(key, { name, firstItem: item });
+		}
+		list.push(dbm);
+		signalsSeen += 1;
+	};
 
 	for (let i = 0; i < items.length; i++) {
 		let parsed: ReturnType<typeof validateRecord>;
@@ -270,14 +294,14 @@ export function scoreEstate(items: readonly unknown[], options: EstateOptions = 
 			}
 			case 'unifi.client': {
 				const client = record as z.infer<typeof clientSchema>;
-				const key = client.siteId ?? `site:${client.site}`;
-				let list = signalsBySite.get(key);
-				if (!list) {
-					list = [];
-					signalsBySite.set(key, list);
-					clientSiteNames.set(key, { name: client.site, firstItem: i });
-				}
-				list.push(client.signalDbm);
+				addSignal(client.siteId ?? `site:${client.site}`, client.site, client.signalDbm, i);
+				break;
+			}
+			case 'unifi.consoleClient': {
+				const client = record as z.infer<typeof consoleClientSchema>;
+				if (client.type !== 'WIRELESS' || client.signalDbm === null) break;
+				const name = client.consoleSite ?? 'default';
+				addSignal(client.siteId ?? `console:${client.hostId}:${name}`, `console site "${name}" on console ${client.hostId}`, client.signalDbm, i);
 				break;
 			}
 			case 'unifi.consoleDevice': {
@@ -326,7 +350,8 @@ export function scoreEstate(items: readonly unknown[], options: EstateOptions = 
 		}
 	}
 
-	const clientsFetched = (counts['unifi.client'] ?? 0) > 0;
+	// Client signals were fetched when a local console's clients, or connector clients with a signal, are in the input.
+	const clientsFetched = (counts['unifi.client'] ?? 0) > 0 || signalsSeen > 0;
 	const healthFetched = (counts['ninjaone.deviceHealth'] ?? 0) > 0;
 	const consoleDevicesFetched = (counts['unifi.consoleDevice'] ?? 0) > 0;
 

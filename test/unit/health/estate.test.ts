@@ -278,11 +278,11 @@ describe('scoreEstate: WiFi unknown reasons', () => {
 });
 
 describe('scoreEstate: console records in the input', () => {
-	test('console clients and networks are accepted and ignored; sites with or without hostId validate', () => {
+	test('console clients without a signal and console networks are accepted and add nothing; sites with or without hostId validate', () => {
 		const r = scoreEstate([
 			siteRecord('s1', 'A', { hostId: 'H1' }),
 			siteRecord('s2', 'B'),
-			{ kind: 'unifi.consoleClient', hostId: 'H1', siteId: 's1', consoleSiteId: 'cs', consoleSite: 'default', clientId: 'c1', type: 'WIRELESS' },
+			{ kind: 'unifi.consoleClient', hostId: 'H1', siteId: 's1', consoleSiteId: 'cs', consoleSite: 'default', clientId: 'c1', type: 'WIRELESS', signalDbm: null },
 			{ kind: 'unifi.consoleNetwork', hostId: 'H1', siteId: null, consoleSiteId: 'cs', consoleSite: 'default', networkId: 'n1', name: 'LAN' },
 		]);
 		expect(r.errors).toEqual([]);
@@ -416,3 +416,47 @@ function scoreEstateZodOnly(record: Record<string, unknown>): boolean {
 		Object.assign(FAST_CHECKS, saved);
 	}
 }
+
+describe('scoreEstate: connector clients with legacy signal', () => {
+	const consoleClient = (siteId: string | null, signalDbm: number | null, type = 'WIRELESS') => ({
+		kind: 'unifi.consoleClient',
+		hostId: 'H1',
+		siteId,
+		consoleSiteId: 'cs1',
+		consoleSite: 'default',
+		clientId: `c${Math.random()}`,
+		type,
+		name: null,
+		mac: null,
+		ip: null,
+		connectedAt: null,
+		uplinkDeviceId: null,
+		isGuest: false,
+		signalDbm,
+		essid: null,
+	});
+	const site = siteRecord('s1', 'Site s1', { hostId: 'H1' });
+
+	test('a WiFi client with a signal counts like a local console client and wins over AP retries', () => {
+		const r = scoreEstate([site, consoleClient('s1', -60), consoleClient('s1', -70), consoleClient('s1', -90, 'WIRED'), ap('s1', 'a1', [20])]);
+		expect(r.errors).toEqual([]);
+		expect(r.scores[0].json).toMatchObject({ wifiSource: 'clientSignal', wifiClients: 2, weakWifiClients: 1 });
+		expect(r.scores[0].json.components.wifi.reason).toBe('1 of 2 WiFi clients below -65 dBm');
+	});
+
+	test('clients without a signal (legacy not available) leave WiFi to the access points', () => {
+		const r = scoreEstate([site, consoleClient('s1', null), ap('s1', 'a1', [3])]);
+		expect(r.scores[0].json).toMatchObject({ wifiSource: 'apTxRetries', accessPoints: 1 });
+	});
+
+	test('signals of a console site that joined no Site Manager site are reported, not dropped', () => {
+		const r = scoreEstate([site, consoleClient(null, -60)]);
+		expect(r.unmatched.map((u) => u.json.reason)).toContainEqual('1 WiFi clients belong to a console site that is not among the input UniFi sites');
+		expect(r.unmatched.map((u) => u.json.name)).toContainEqual('console site "default" on console H1');
+	});
+
+	test('a signal out of range is a validation error on that item', () => {
+		const r = scoreEstate([site, consoleClient('s1', 12)]);
+		expect(r.errors.map((e) => [e.itemIndex, e.error.field])).toEqual([[1, 'signalDbm']]);
+	});
+});
