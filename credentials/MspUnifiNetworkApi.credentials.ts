@@ -36,6 +36,25 @@ export class MspUnifiNetworkApi implements ICredentialType {
 			description: 'Whether to accept the console\'s self-signed TLS certificate (consoles ship with one)',
 		},
 		{
+			displayName: 'API',
+			name: 'api',
+			type: 'options',
+			default: 'legacy',
+			description: 'Which API of the console the UniFi Sites node reads with this key',
+			options: [
+				{
+					name: 'Legacy API (WiFi Signal per Client)',
+					value: 'legacy',
+					description: 'Paths under /api/s/{site}: client signal in dBm, networks with VLANs. Some consoles accept keys only on the official API.',
+				},
+				{
+					name: 'Official Integration API',
+					value: 'integration',
+					description: 'Paths under /integration/v1, documented for API keys: clients (no signal), devices with statistics, networks',
+				},
+			],
+		},
+		{
 			displayName: 'Path Prefix',
 			name: 'pathPrefix',
 			type: 'string',
@@ -56,7 +75,7 @@ export class MspUnifiNetworkApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{String($credentials.consoleUrl || "").replace(/\\/+$/, "") + String($credentials.pathPrefix === undefined ? "/proxy/network" : $credentials.pathPrefix).replace(/\\/+$/, "")}}',
-			url: '/api/self/sites',
+			url: '={{$credentials.api === "integration" ? "/integration/v1/sites" : "/api/self/sites"}}',
 			method: 'GET',
 			skipSslCertificateValidation: '={{$credentials.allowSelfSigned}}',
 		},

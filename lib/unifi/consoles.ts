@@ -10,6 +10,7 @@ import { MspOpsError, NotFoundError } from '../errors';
 import { mapConcurrent } from '../http';
 import { nameSetOf, UnifiIntegrationApi, INTEGRATION_DEFAULT_PAGE_SIZE } from './integrationApi';
 import type { IntegrationClient, IntegrationDevice, IntegrationDeviceStatistics, IntegrationNetwork, IntegrationSite, UnifiHost, UnifiLocalClient, UnifiSite } from './schemas';
+import type { UnifiNetworkClient } from './networkClient';
 import type { ConnectorPathStyle, UnifiSiteManagerClient } from './siteManagerClient';
 
 /**
@@ -299,7 +300,7 @@ async function legacyClients(api: UnifiIntegrationApi, cs: IntegrationSite, note
 	}
 }
 
-async function deviceEntries(api: UnifiIntegrationApi, request: ConsoleReadRequest, ref: UnifiConsoleRef, devices: IntegrationDevice[], notes: string[]): Promise<ConsoleEntry[]> {
+async function deviceEntries(api: UnifiIntegrationApi, request: Pick<ConsoleReadRequest, 'accessPointsOnly' | 'statisticsFor'>, ref: UnifiConsoleRef, devices: IntegrationDevice[], notes: string[]): Promise<ConsoleEntry[]> {
 	const wanted = request.accessPointsOnly ? devices.filter((d) => nameSetOf(d.features).has('accessPoint')) : devices;
 	const statsFor = request.statisticsFor ?? 'accessPoints';
 	const failures: string[] = [];
@@ -378,6 +379,51 @@ export function networkRecord(n: IntegrationNetwork, ref: UnifiConsoleRef): Unif
 		vlan: typeof n.vlanId === 'number' ? n.vlanId : null,
 		management: n.management ?? null,
 	};
+}
+
+export interface LocalConsoleReadRequest {
+	resource: ConsoleResource;
+	/** Console sites to read, by `internalReference` (short name), name or id; all when empty. */
+	sites?: string[];
+	clientTypes?: string[];
+	statisticsFor?: StatisticsFor;
+	accessPointsOnly?: boolean;
+	pageSize?: number;
+	itemIndex?: number;
+}
+
+/**
+ * The same reads on one console reached directly (its URL and local key, official Integration API): for self-hosted
+ * setups that n8n can reach. Records carry the console URL as `hostId` and `siteId: null` (a console does not know
+ * its Site Manager site id); Health Score lists them as unmatched unless they are read through the connector.
+ * Errors fail the item, as with any single-service read.
+ */
+export async function readLocalConsole(network: UnifiNetworkClient, request: LocalConsoleReadRequest): Promise<ConsoleEntry[]> {
+	const api = new UnifiIntegrationApi(network.http, { networkPath: network.prefix, label: `console ${network.http.baseUrl}`, pageSize: request.pageSize, itemIndex: request.itemIndex });
+	const wanted = (request.sites ?? []).map((s) => s.trim()).filter(Boolean);
+	const all = await api.listSites();
+	const sites = wanted.length ? all.filter((cs) => wanted.some((w) => w === cs.id || w === cs.internalReference || w === cs.name)) : all;
+	if (wanted.length && sites.length === 0) {
+		throw new NotFoundError(`UniFi site "${wanted.join('", "')}" was not found on console ${network.http.baseUrl} (Integration API sites: ${all.map((cs) => cs.internalReference ?? cs.name).join(', ')})`, {
+			service: 'unifi-network',
+			operation: 'listConsoleSites',
+			itemIndex: request.itemIndex,
+			httpStatus: 404,
+		});
+	}
+	const entries: ConsoleEntry[] = [];
+	const notes: string[] = [];
+	for (const cs of sites) {
+		const ref: UnifiConsoleRef = { hostId: network.http.baseUrl, siteId: null, consoleSiteId: cs.id, consoleSite: cs.internalReference ?? null };
+		if (request.resource === 'device') {
+			entries.push(...(await deviceEntries(api, request, ref, await api.listDevices(cs.id), notes)));
+		} else if (request.resource === 'client') {
+			for (const c of await api.listClients(cs.id, { filter: clientTypeFilter(request.clientTypes) })) entries.push({ record: clientRecord(c, ref), raw: { ...c, ...ref } });
+		} else {
+			for (const n of await api.listNetworks(cs.id)) entries.push({ record: networkRecord(n, ref), raw: { ...n, ...ref } });
+		}
+	}
+	return entries;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -22,6 +22,8 @@ export interface NetworkCredential {
 	apiKey: string;
 	allowSelfSigned?: boolean;
 	pathPrefix?: string;
+	/** Which console API the node reads: legacy `/api/s/...` (default) or the official Integration API. */
+	api?: 'legacy' | 'integration';
 }
 
 export async function getSiteManagerClient(ctx: IExecuteFunctions | ILoadOptionsFunctions, options: { connectorTimeoutMs?: number } = {}): Promise<UnifiSiteManagerClient> {
@@ -35,12 +37,18 @@ export async function getSiteManagerClient(ctx: IExecuteFunctions | ILoadOptions
 }
 
 export async function getNetworkClient(ctx: IExecuteFunctions | ILoadOptionsFunctions): Promise<UnifiNetworkClient> {
+	return (await getNetworkConsole(ctx)).client;
+}
+
+/** The console client and which of its APIs the credential says to read. */
+export async function getNetworkConsole(ctx: IExecuteFunctions | ILoadOptionsFunctions): Promise<{ client: UnifiNetworkClient; api: 'legacy' | 'integration' }> {
 	const credentials = await ctx.getCredentials<NetworkCredential & Record<string, unknown>>('mspUnifiNetworkApi');
-	return new UnifiNetworkClient({
+	const client = new UnifiNetworkClient({
 		consoleUrl: credentials.consoleUrl,
 		apiKey: credentials.apiKey,
 		allowSelfSigned: credentials.allowSelfSigned === true,
 		pathPrefix: credentials.pathPrefix,
 		metrics: runMetrics(ctx),
 	});
+	return { client, api: credentials.api === 'integration' ? 'integration' : 'legacy' };
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
-import { readConsoles, type ConsoleEntry, type ConsoleReadRequest, type ConsoleReadResult, type ConsoleScope } from '../../../lib/unifi';
+import { readConsoles, readLocalConsole, type ConsoleEntry, type ConsoleReadRequest, type ConsoleReadResult, type ConsoleScope, type LocalConsoleReadRequest, type UnifiNetworkClient } from '../../../lib/unifi';
 import { parseWith } from '../../../lib/validation';
 import { warnOnOutput } from '../../shared/hints';
 import { getSiteManagerClient } from '../transport';
@@ -221,5 +221,21 @@ export const deviceSourceParameter: INodeProperties = {
 			value: 'connector',
 			description: 'Devices of each console through the cloud connector, with the latest statistics (CPU, memory, WiFi radio TX retries)',
 		},
+		{
+			name: 'Local Console (With Statistics)',
+			value: 'console',
+			description: 'Devices of one console reached directly, with the UniFi Network credential (official Integration API)',
+		},
 	],
 };
+
+/** Local console through its official Integration API: the sites the Local Site parameters name, as records. */
+export async function readLocalConsoleItems(
+	ctx: IExecuteFunctions,
+	client: UnifiNetworkClient,
+	i: number,
+	request: Omit<LocalConsoleReadRequest, 'sites' | 'itemIndex'>,
+): Promise<ConsoleEntry[]> {
+	const sites = ctx.getNodeParameter('allSites', i, false) ? [] : [requireValue(readLocator(ctx, 'localSite', i), 'Local Site', i)];
+	return readLocalConsole(client, { ...request, sites, itemIndex: i });
+}

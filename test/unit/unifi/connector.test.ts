@@ -198,3 +198,39 @@ describe('UniFi Sites node through the connector (fake IExecuteFunctions, sandbo
 		).rejects.toThrow(/pageSize/);
 	});
 });
+
+describe('UniFi Sites node on a local console through its Integration API (credential API: Official Integration API)', () => {
+	let sandbox: Sandbox;
+	const node = new UnifiSites();
+	beforeAll(async () => {
+		sandbox = await startSandbox({ services: ['unifiNetwork'], world: { sites: 6 } });
+	});
+	afterAll(() => sandbox.stop());
+	beforeEach(() => resetRateLimiters());
+	const creds = () => ({
+		mspUnifiNetworkApi: { consoleUrl: sandbox.urls.unifiNetwork, apiKey: sandbox.credentials.unifiNetworkApiKey, allowSelfSigned: false, pathPrefix: '/proxy/network', api: 'integration' },
+	});
+
+	it('Device, Client and Network of one console site, with the console URL as hostId and no Site Manager siteId', async () => {
+		const site = sandbox.world.sites[1];
+		const local = { allSites: false, localSite: rl(site.unifi.localSiteName, 'id'), returnAll: true, simplify: true };
+		const devices = await runNode(node, { params: { resource: 'device', operation: 'getAll', source: 'console', accessPointsOnly: false, statisticsFor: 'accessPoints', ...local }, credentials: creds() });
+		expect(devices.map((d) => d.json.mac).sort()).toEqual(site.unifi.devices.map((d) => d.mac).sort());
+		expect(devices.every((d) => d.json.kind === 'unifi.consoleDevice' && d.json.hostId === sandbox.urls.unifiNetwork && d.json.siteId === null)).toBe(true);
+		const onlineAps = site.unifi.devices.filter((d) => d.role === 'ap' && d.status === 'online');
+		expect(devices.filter((d) => d.json.statistics !== null).length).toBe(onlineAps.length);
+
+		const clients = await runNode(node, { params: { resource: 'client', operation: 'getAll', source: 'console', clientTypes: [], ...local }, credentials: creds() });
+		expect(clients.map((c) => c.json.mac).sort()).toEqual(site.unifi.clients.map((c) => c.mac).sort());
+		expect(clients.every((c) => c.json.kind === 'unifi.consoleClient' && c.json.signalDbm === null)).toBe(true);
+
+		const networks = await runNode(node, { params: { resource: 'network', operation: 'getAll', source: 'console', vlanOnly: true, ...local }, credentials: creds() });
+		expect(networks.map((n) => n.json.vlan).sort()).toEqual(site.unifi.networks.filter((n) => n.vlan !== null && n.networkgroup === 'LAN').map((n) => n.vlan).sort());
+	});
+
+	it('an unknown local site names the sites the console has', async () => {
+		await expect(
+			runNode(node, { params: { resource: 'network', operation: 'getAll', source: 'console', allSites: false, localSite: rl('nope', 'id'), vlanOnly: false, returnAll: true, simplify: true }, credentials: creds() }),
+		).rejects.toThrow(/UniFi site "nope" was not found on console .*Integration API sites: /);
+	});
+});

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { isWifiClient, simplifyWifiClient } from '../../../../lib/unifi';
 import { runPerItemWith } from '../../../shared/n8nAdapter';
-import { getNetworkClient } from '../../transport';
+import { getNetworkConsole } from '../../transport';
 import { localSiteParameters, readLimit, readSimplify, returnAllAndLimit, simplifyParameter } from '../common';
-import { connectorItems, connectorOptionsParameter, connectorScopeParameters, readThroughConnector } from '../connector';
+import { connectorItems, connectorOptionsParameter, connectorScopeParameters, readLocalConsoleItems, readThroughConnector } from '../connector';
 import { localSiteResolver } from '../localSites';
 
 const show = { resource: ['client'], operation: ['getAll'] };
@@ -18,8 +18,8 @@ export const description: INodeProperties[] = [
 		name: 'clientTypes',
 		type: 'multiOptions',
 		default: ['WIRELESS'],
-		description: 'Which connected clients to return; none selected returns every type',
-		displayOptions: { show: viaConnector },
+		description: 'Which connected clients to return; none selected returns every type. A local console on the legacy API returns WiFi clients only.',
+		displayOptions: { show },
 		options: [
 			{ name: 'Teleport', value: 'TELEPORT' },
 			{ name: 'VPN', value: 'VPN' },
@@ -44,13 +44,13 @@ export const description: INodeProperties[] = [
 /**
  * Local console: connected WiFi clients per site (`/api/s/{site}/stat/sta`) with signal in dBm, VLAN, SSID and access
  * point; wired clients are left out; sites are read one after another until Limit clients are in hand.
- * Connector: connected clients of every console (Integration API), see connector.ts.
+ * Connector, or a local console whose credential says Integration API: connected clients (no signal), see connector.ts.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const setup = async () => {
 		if (this.getNodeParameter('source', 0, 'console') === 'connector') return undefined;
-		const client = await getNetworkClient(this);
-		return { client, sitesFor: localSiteResolver(this, client) };
+		const { client, api } = await getNetworkConsole(this);
+		return { client, api, sitesFor: localSiteResolver(this, client) };
 	};
 	return runPerItemWith(this, setup, async (local, i) => {
 		const limit = readLimit(this, i, 'listClients');
@@ -63,7 +63,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			});
 			return connectorItems(result, result.entries, simplify, limit);
 		}
-		const { client, sitesFor } = local;
+		const { client, api, sitesFor } = local;
+		if (api === 'integration') {
+			const entries = await readLocalConsoleItems(this, client, i, { resource: 'client', clientTypes: this.getNodeParameter('clientTypes', i, []) as string[] });
+			return (limit === undefined ? entries : entries.slice(0, limit)).map((e) => (simplify ? e.record : e.raw) as unknown as IDataObject);
+		}
 		const out: IDataObject[] = [];
 		for (const site of await sitesFor(i)) {
 			if (limit !== undefined && out.length >= limit) break;

@@ -1,24 +1,27 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { simplifyDevice, type SiteRef, type StatisticsFor, type UnifiSiteManagerClient } from '../../../../lib/unifi';
 import { runPerItemWith } from '../../../shared/n8nAdapter';
-import { getSiteManagerClient } from '../../transport';
-import { hostLocator, readLimit, readLocator, readSimplify, returnAllAndLimit, simplifyParameter } from '../common';
-import { connectorItems, connectorOptionsParameter, connectorScopeParameters, readThroughConnector } from '../connector';
+import { getNetworkClient, getSiteManagerClient } from '../../transport';
+import { hostLocator, localSiteParameters, readLimit, readLocator, readSimplify, returnAllAndLimit, simplifyParameter } from '../common';
+import { connectorItems, connectorOptionsParameter, connectorScopeParameters, readLocalConsoleItems, readThroughConnector } from '../connector';
 
 const show = { resource: ['device'], operation: ['getAll'] };
 const viaSiteManager = { ...show, source: ['siteManager'] };
 const viaConnector = { ...show, source: ['connector'] };
+const viaConsole = { ...show, source: ['console'] };
+const withStatistics = { ...show, source: ['connector', 'console'] };
 
 export const description: INodeProperties[] = [
 	hostLocator(viaSiteManager, false, 'Only devices of this console. Leave empty for the devices of every console.'),
 	...connectorScopeParameters(viaConnector),
+	...localSiteParameters(viaConsole),
 	{
 		displayName: 'Access Points Only',
 		name: 'accessPointsOnly',
 		type: 'boolean',
 		default: false,
 		description: 'Whether to return only access points (the devices that carry WiFi radio statistics)',
-		displayOptions: { show: viaConnector },
+		displayOptions: { show: withStatistics },
 	},
 	{
 		displayName: 'Statistics For',
@@ -26,7 +29,7 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		default: 'accessPoints',
 		description: 'Which online devices get their latest statistics (one request per device)',
-		displayOptions: { show: viaConnector },
+		displayOptions: { show: withStatistics },
 		options: [
 			{ name: 'Access Points', value: 'accessPoints', description: 'WiFi radio TX retries, CPU, memory, uptime of each access point' },
 			{ name: 'All Devices', value: 'all' },
@@ -41,7 +44,7 @@ export const description: INodeProperties[] = [
 /**
  * Site Manager device list: GET /v1/devices, flattened: one item per device, carrying its host and the host's site (looked up once per
  * execution from GET /v1/sites; one site per console in the usual MSP setup, the first one otherwise).
- * Connector: each console's Integration API devices with `statistics/latest`, see connector.ts.
+ * Connector (every console) or Local Console (one, its Integration API): devices with `statistics/latest`, see connector.ts.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	let sitesByHost: Promise<Map<string, SiteRef>> | undefined;
@@ -53,8 +56,20 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		});
 		return sitesByHost;
 	};
+	const source = this.getNodeParameter('source', 0, 'siteManager') as string;
+	if (source === 'console') {
+		return runPerItemWith(this, () => getNetworkClient(this), async (network, i) => {
+			const limit = readLimit(this, i, 'listConsoleDevices');
+			const entries = await readLocalConsoleItems(this, network, i, {
+				resource: 'device',
+				accessPointsOnly: this.getNodeParameter('accessPointsOnly', i, false) as boolean,
+				statisticsFor: this.getNodeParameter('statisticsFor', i, 'accessPoints') as StatisticsFor,
+			});
+			return (limit === undefined ? entries : entries.slice(0, limit)).map((e) => (readSimplify(this, i) ? e.record : e.raw) as unknown as IDataObject);
+		});
+	}
 	return runPerItemWith(this, () => getSiteManagerClient(this), async (client, i) => {
-		if (this.getNodeParameter('source', i, 'siteManager') === 'connector') {
+		if (source === 'connector') {
 			const result = await readThroughConnector(this, i, {
 				resource: 'device',
 				accessPointsOnly: this.getNodeParameter('accessPointsOnly', i, false) as boolean,

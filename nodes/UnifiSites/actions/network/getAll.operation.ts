@@ -2,12 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import type { UnifiConsoleNetworkRecord } from '../../../../lib/domain';
 import { simplifyNetwork } from '../../../../lib/unifi';
 import { runPerItemWith } from '../../../shared/n8nAdapter';
-import { getNetworkClient } from '../../transport';
+import { getNetworkConsole } from '../../transport';
 import { localSiteParameters, readLimit, readSimplify, returnAllAndLimit, simplifyParameter } from '../common';
-import { connectorItems, connectorOptionsParameter, connectorScopeParameters, readThroughConnector } from '../connector';
+import { connectorItems, connectorOptionsParameter, connectorScopeParameters, readLocalConsoleItems, readThroughConnector } from '../connector';
 import { localSiteResolver } from '../localSites';
 
 const show = { resource: ['network'], operation: ['getAll'] };
+/** Integration API networks carry VLAN 1 for the untagged default LAN. */
+const tagged = (vlan: number | null) => vlan !== null && vlan !== 1;
 const viaConsole = { ...show, source: ['console'] };
 const viaConnector = { ...show, source: ['connector'] };
 
@@ -34,8 +36,8 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const setup = async () => {
 		if (this.getNodeParameter('source', 0, 'console') === 'connector') return undefined;
-		const client = await getNetworkClient(this);
-		return { client, sitesFor: localSiteResolver(this, client) };
+		const { client, api } = await getNetworkConsole(this);
+		return { client, api, sitesFor: localSiteResolver(this, client) };
 	};
 	return runPerItemWith(this, setup, async (local, i) => {
 		const limit = readLimit(this, i, 'listNetworks');
@@ -43,11 +45,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const vlanOnly = this.getNodeParameter('vlanOnly', i, false) as boolean;
 		if (!local) {
 			const result = await readThroughConnector(this, i, { resource: 'network' });
-			const tagged = (vlan: number | null) => vlan !== null && vlan !== 1;
 			const entries = vlanOnly ? result.entries.filter((e) => tagged((e.record as UnifiConsoleNetworkRecord).vlan)) : result.entries;
 			return connectorItems(result, entries, simplify, limit);
 		}
-		const { client, sitesFor } = local;
+		const { client, api, sitesFor } = local;
+		if (api === 'integration') {
+			const entries = (await readLocalConsoleItems(this, client, i, { resource: 'network' })).filter((e) => !vlanOnly || tagged((e.record as UnifiConsoleNetworkRecord).vlan));
+			return (limit === undefined ? entries : entries.slice(0, limit)).map((e) => (simplify ? e.record : e.raw) as unknown as IDataObject);
+		}
 		const out: IDataObject[] = [];
 		for (const site of await sitesFor(i)) {
 			if (limit !== undefined && out.length >= limit) break;
