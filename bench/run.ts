@@ -3,6 +3,7 @@
  * result object. The result is printed as one JSON object on the last line (the contract other tools read).
  */
 import * as path from 'node:path';
+import { useRealSleep } from '../test/sandbox/realSleep';
 
 export type BenchArgs = Record<string, string | boolean>;
 
@@ -22,6 +23,7 @@ function parseArgs(argv: string[]): BenchArgs {
 }
 
 async function main(): Promise<void> {
+	useRealSleep();
 	const [name, ...rest] = process.argv.slice(2);
 	if (!name || !/^[a-z0-9-]+$/.test(name)) {
 		process.stderr.write('usage: npm run bench -- <name> [--flags] [--json]\n');

@@ -6,3 +6,4 @@ export * from './rawFetch';
 export * from './rateLimiter';
 export * from './redact';
 export { TransportError, type RawRequest, type RawResponse } from './transport';
+export * from './timers';

@@ -1,5 +1,6 @@
 import pRetry from 'p-retry';
 import { MspOpsError } from '../errors';
+import { sleep } from './timers';
 
 /**
  * When to try a failed call again and how long to wait. p-retry runs the loop; the delay is ours so that the
@@ -67,14 +68,13 @@ export interface RetryRunOptions {
 	signal?: AbortSignal;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Run `attempt` until it succeeds or a non-retryable error / exhausted policy ends it. Returns retries used. */
 export async function runWithRetries<T>(
 	attempt: (attemptNumber: number) => Promise<T>,
 	options: RetryRunOptions,
 ): Promise<{ value: T; retries: number }> {
-	const sleep = options.sleep ?? defaultSleep;
+	const wait = options.sleep ?? sleep;
 	let retries = 0;
 	const value = await pRetry(
 		async (attemptNumber: number) => {
@@ -96,7 +96,7 @@ export async function runWithRetries<T>(
 				if (mspError.retryAfterMs !== undefined && mspError.retryAfterMs > options.policy.maxRetryAfterMs) throw error;
 				const delay = Math.max(backoff * (mspError.retryAfterMs === undefined ? 1 : 0), mspError.retryAfterMs ?? 0);
 				options.onRetry?.(mspError, attemptNumber, delay);
-				await sleep(delay);
+				await wait(delay);
 			},
 		},
 	);

@@ -1,3 +1,4 @@
+import { sleep as configuredSleep, type Sleep } from './timers';
 import { createHash } from 'node:crypto';
 
 /**
@@ -50,9 +51,6 @@ export const DEFAULT_ADAPTIVE_PACING: AdaptivePacing = Object.freeze({
 });
 
 type Clock = () => number;
-type Sleep = (ms: number) => Promise<void>;
-
-const defaultSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 function checkSpec(spec: RateLimitSpec): void {
 	if (!(spec.requestsPerSecond > 0) || !Number.isFinite(spec.requestsPerSecond)) {
@@ -91,7 +89,7 @@ export class TokenBucket {
 	constructor(
 		spec: RateLimitSpec,
 		private readonly now: Clock = Date.now,
-		private readonly sleep: Sleep = defaultSleep,
+		private readonly sleep: Sleep = configuredSleep,
 		pacing: Partial<AdaptivePacing> = {},
 	) {
 		checkSpec(spec);

@@ -111,7 +111,13 @@ export function sendRaw(req: RawRequest): Promise<RawResponse> {
 		const { mod, options: routeOptions } = target;
 		let connected = false;
 		let settled = false;
+		// The whole exchange is bounded by an AbortSignal timer (the socket timeout below only fires on inactivity).
+		// It needs no timer globals, and once the exchange settles the listener is removed and the signal is dropped.
+		const deadline = AbortSignal.timeout(Math.max(1, req.timeoutMs));
+		const onDeadline = () => request.destroy(new TransportError(`no response within ${req.timeoutMs} ms`, 'ETIMEDOUT', true));
+		const done = () => deadline.removeEventListener('abort', onDeadline);
 		const fail = (error: TransportError) => {
+			done();
 			if (settled) return;
 			settled = true;
 			reject(error);
@@ -123,9 +129,9 @@ export function sendRaw(req: RawRequest): Promise<RawResponse> {
 				const chunks: Buffer[] = [];
 				res.on('data', (chunk: Buffer) => chunks.push(chunk));
 				res.on('end', () => {
+					done();
 					if (settled) return;
 					settled = true;
-					clearTimeout(overall);
 					const outHeaders: Record<string, string> = {};
 					for (const [key, value] of Object.entries(res.headers)) {
 						if (value !== undefined) outHeaders[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
@@ -141,15 +147,11 @@ export function sendRaw(req: RawRequest): Promise<RawResponse> {
 			if (!socket.connecting) connected = true;
 			else socket.once('connect', () => (connected = true));
 		});
-		// The socket timeout only fires on inactivity; this bounds the whole exchange.
-		const overall = setTimeout(() => {
-			request.destroy(new TransportError(`no response within ${req.timeoutMs} ms`, 'ETIMEDOUT', true));
-		}, req.timeoutMs);
+		deadline.addEventListener('abort', onDeadline, { once: true });
 		request.on('timeout', () => {
 			request.destroy(new TransportError(`no response within ${req.timeoutMs} ms`, 'ETIMEDOUT', true));
 		});
 		request.on('error', (error: NodeJS.ErrnoException) => {
-			clearTimeout(overall);
 			if (error instanceof TransportError) return fail(error);
 			// The tunnel was never opened: nothing reached the target, so the request may be sent again.
 			if (error instanceof ProxyTunnelError) return fail(new TransportError(error.message, error.code, false));

@@ -10,6 +10,7 @@ import {
 import { isMspOpsError, type MspOpsError } from '../../lib/errors';
 import { redact } from '../../lib/http/redact';
 import { noteItemError } from './opsLog';
+import './timers';
 
 /**
  * The one place where lib errors become n8n errors, and where per-item execution, continueOnFail and

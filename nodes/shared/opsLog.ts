@@ -3,6 +3,7 @@ import { isMspOpsError, type ServiceName } from '../../lib/errors';
 import { globalMetrics, MetricsRecorder } from '../../lib/http/metrics';
 import { redact, redactValue } from '../../lib/http/redact';
 import { warnOnOutput } from './hints';
+import './timers';
 import { apiMetricRows, clip, SupabaseOpsLog, type IntegrationLogRow, type OpsLogBatch, type OpsLogTable, type OpsLogWriteResult, type RunContext } from '../../lib/opslog';
 
 /**
