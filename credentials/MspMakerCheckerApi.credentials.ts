@@ -3,7 +3,8 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 /**
  * The Maker/Checker Gate's secret and its allow-list of checkers. Both are an administrator's settings, not a
  * workflow's: whoever may edit a workflow must not be able to add themselves as a checker or change the key that
- * signs approval requests. There is no service behind it, so there is nothing to test against.
+ * signs approval requests. There is no service behind it: its Test button (the gate node's `testGateCredential`)
+ * checks the values themselves.
  */
 export class MspMakerCheckerApi implements ICredentialType {
 	name = 'mspMakerCheckerApi';

@@ -21,8 +21,8 @@ export const MIN_SECRET_LENGTH = 32;
 const MAX_TOKEN_LENGTH = 16_384;
 
 // Separate keys for tokens and for checker links: a value signed for one purpose never verifies for the other.
-const TOKEN_KEY_LABEL = 'msp-ops.gate.approval-token.v1';
-const CHECKER_KEY_LABEL = 'msp-ops.gate.checker-link.v1\n';
+const SIGNATURE_DOMAIN_APPROVAL = 'msp-ops.gate.approval-token.v1';
+const SIGNATURE_DOMAIN_CHECKER_LINK = 'msp-ops.gate.checker-link.v1\n';
 
 export const approvalRequestPayloadSchema = z
 	.object({
@@ -83,7 +83,7 @@ function sameText(a: string, b: string): boolean {
 	return left.length === right.length && timingSafeEqual(left, right);
 }
 
-const tokenSignature = (secret: string, body: string) => hmac(hmac(secret, TOKEN_KEY_LABEL), body).toString('base64url');
+const tokenSignature = (secret: string, body: string) => hmac(hmac(secret, SIGNATURE_DOMAIN_APPROVAL), body).toString('base64url');
 
 /**
  * Sign an approval request. Checkers are normalised (lower case, trimmed, each once) and the maker is left out of
@@ -140,7 +140,7 @@ export function verifyApprovalRequest(token: string, secret: string): ApprovalTo
 
 /** The HMAC key of one checker's links, derived from the secret and the checker's normalised identity. */
 export function checkerKey(secret: string, checker: string): Buffer {
-	return hmac(assertSigningSecret(secret), CHECKER_KEY_LABEL + normaliseIdentity(checker));
+	return hmac(assertSigningSecret(secret), SIGNATURE_DOMAIN_CHECKER_LINK + normaliseIdentity(checker));
 }
 
 /** The signature of `checker`'s personal link for `token` (base64url): changing the identity in the link voids it. */

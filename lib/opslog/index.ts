@@ -1,3 +1,2 @@
-export * from './migrations';
 export * from './rows';
 export * from './writer';

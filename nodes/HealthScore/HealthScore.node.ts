@@ -48,9 +48,11 @@ export class HealthScore implements INodeType {
 		subtitle: 'Score customer sites',
 		description: 'One explainable 0-100 health score per customer site from UniFi and NinjaOne data',
 		defaults: { name: 'Health Score' },
-		// eslint-disable-next-line n8n-nodes-base/node-class-description-inputs-wrong-regular-node
+		// Read-only arithmetic over the items it is given: safe for an AI agent to call.
+		usableAsTool: true,
+		 
 		inputs: [NodeConnectionTypes.Main],
-		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
+		 
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Scores', 'Unmatched'],
 		properties: healthScoreProperties,

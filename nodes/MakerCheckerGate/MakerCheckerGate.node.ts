@@ -2,6 +2,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 import { executeWithOpsLog, opsLogProperty } from '../shared/opsLog';
 import * as evaluate from './actions/evaluate.operation';
 import * as evaluatePromotion from './actions/evaluatePromotion.operation';
+import { testGateCredential } from './actions/common';
 import { router } from './actions/router';
 import * as verifyApproval from './actions/verifyApproval.operation';
 
@@ -39,12 +40,12 @@ export class MakerCheckerGate implements INodeType {
 			'={{ $parameter["operation"] === "verifyApproval" ? "Verify Approval" : $parameter["operation"] === "evaluatePromotion" ? "Evaluate Stage Promotion" : "Evaluate Change" }}',
 		description: 'Four-eyes control for network changes: approve, reject or send to a checker, then verify the answer',
 		defaults: { name: 'Maker/Checker Gate' },
-		// eslint-disable-next-line n8n-nodes-base/node-class-description-inputs-wrong-regular-node
+		 
 		inputs: [NodeConnectionTypes.Main],
-		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
+		 
 		outputs: `={{(${gateOutputs})($parameter)}}`,
 		credentials: [
-			{ name: 'mspMakerCheckerApi', required: true },
+			{ name: 'mspMakerCheckerApi', required: true, testedBy: 'testGateCredential' },
 			// n8n's Supabase credential, for the change_approvals audit (nodes/shared/opsLog.ts; written out for the linter).
 			{ name: 'supabaseApi', required: true, displayOptions: { show: { opsLog: [true] } } },
 		],
@@ -85,6 +86,10 @@ export class MakerCheckerGate implements INodeType {
 					'Whether to write every decision to the change_approvals audit table of the Supabase ops log (and errors to integration_logs). A second answer to the same approval request is then rejected.',
 			},
 		],
+	};
+
+	methods = {
+		credentialTest: { testGateCredential },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

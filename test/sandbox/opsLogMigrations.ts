@@ -2,11 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /**
- * The ops log schema ships as versioned SQL files (`migrations/NNNN_name.sql`, copied into dist/ by the build).
- * Every file is idempotent, so applying all of them in order is how a database is created and how it is upgraded.
+ * The ops log schema ships as versioned SQL files (`lib/opslog/migrations/NNNN_name.sql`, copied into dist/ by the
+ * build) that users run in Supabase. Every file is idempotent, so applying all of them in order is how a database is
+ * created and how it is upgraded. This reader serves the sandbox and the schema tests; no node applies migrations,
+ * so it is not part of the package (file access is not something a node should need).
  */
 
-export const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
+export const MIGRATIONS_DIR = path.join(__dirname, '..', '..', 'lib', 'opslog', 'migrations');
 
 export interface Migration {
 	/** File name without `.sql`, for example `0001_ops_log_tables`; recorded in ops_log_schema_versions. */

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Pool, type PoolConfig } from 'pg';
 import { Emulator, headerValue, HttpError, type EmulatorOptions, type RateLimitDecision, type SandboxRequest, type SandboxResponse } from './core';
-import { listMigrations } from '../../lib/opslog/migrations';
+import { listMigrations } from './opsLogMigrations';
 import { SANDBOX_CREDENTIALS } from './credentials';
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { ICredentialsDecrypted, ICredentialTestFunctions, IDataObject, IExecuteFunctions, INodeCredentialTestResult, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 import { ConfigError } from '../../../lib/errors';
 import {
@@ -51,9 +51,8 @@ export function parseCheckers(raw: unknown, secret = ''): string[] {
 	return checkers;
 }
 
-/** The credential, checked: a usable secret (registered for redaction, so no message can show it) and the checkers. */
-export async function readGateCredential(ctx: IExecuteFunctions): Promise<GateCredential> {
-	const credential = await ctx.getCredentials<{ signingSecret?: unknown; checkers?: unknown }>(GATE_CREDENTIAL);
+/** The credential's values, checked: a usable secret and the checkers (throws a ConfigError naming the field). */
+export function checkGateCredential(credential: { signingSecret?: unknown; checkers?: unknown }): GateCredential {
 	const secret = typeof credential.signingSecret === 'string' ? credential.signingSecret.trim() : '';
 	if (secret.length < MIN_SECRET_LENGTH) {
 		throw new ConfigError(
@@ -62,8 +61,28 @@ export async function readGateCredential(ctx: IExecuteFunctions): Promise<GateCr
 			{ service: 'gate', field: 'signingSecret', expected: `at least ${MIN_SECRET_LENGTH} characters` },
 		);
 	}
-	registerSecret(secret);
 	return { secret, checkers: parseCheckers(credential.checkers, secret) };
+}
+
+/** The credential, checked, with the secret registered for redaction, so no message can show it. */
+export async function readGateCredential(ctx: IExecuteFunctions): Promise<GateCredential> {
+	const credential = checkGateCredential(await ctx.getCredentials<{ signingSecret?: unknown; checkers?: unknown }>(GATE_CREDENTIAL));
+	registerSecret(credential.secret);
+	return credential;
+}
+
+/**
+ * The credential's Test button (there is no service to call): the secret is long enough and the checkers list reads
+ * as identities, at least one of them.
+ */
+export async function testGateCredential(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	try {
+		const checked = checkGateCredential(credential.data ?? {});
+		if (checked.checkers.length === 0) return { status: 'Error', message: 'Checkers is empty: list who may approve changes (email addresses)' };
+		return { status: 'OK', message: `Signing secret usable; ${checked.checkers.length} checker(s)` };
+	} catch (error) {
+		return { status: 'Error', message: error instanceof Error ? error.message : String(error) };
+	}
 }
 
 /** n8n item data rebuilt as plain objects and arrays of this realm (what lib/gate hashes), other values as they are. */

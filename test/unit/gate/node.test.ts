@@ -613,3 +613,18 @@ describe('Maker/Checker Gate: the change_approvals audit (Log to Supabase)', () 
 		expect(String(verified[0][0].json.opsLogError)).toMatch(/change_approvals failed/);
 	});
 });
+
+describe('Maker/Checker Gate credential test (no service: the values themselves)', () => {
+	const test = new MakerCheckerGate().methods.credentialTest.testGateCredential;
+	const run = (data: Record<string, unknown>) => test.call({} as never, { id: 'c', name: 'Gate', type: 'mspMakerCheckerApi', data } as never);
+	it('OK for a long secret and at least one checker', async () => {
+		expect(await run({ signingSecret: 'x'.repeat(32), checkers: 'bob@example.com, carol@example.com' })).toEqual({ status: 'OK', message: 'Signing secret usable; 2 checker(s)' });
+	});
+	it('an error naming the field for a short secret, a malformed list, or no checkers; never the secret', async () => {
+		const short = await run({ signingSecret: 'short-secret', checkers: 'bob@example.com' });
+		expect(short).toMatchObject({ status: 'Error', message: expect.stringMatching(/Signing Secret is shorter than 32 characters/) });
+		expect(short.message).not.toContain('short-secret');
+		expect(await run({ signingSecret: 'y'.repeat(40), checkers: 'bob smith' })).toMatchObject({ status: 'Error', message: expect.stringMatching(/Checkers list has "bob smith"/) });
+		expect(await run({ signingSecret: 'y'.repeat(40), checkers: ' , ' })).toEqual({ status: 'Error', message: 'Checkers is empty: list who may approve changes (email addresses)' });
+	});
+});

@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { applyMigrations, listMigrations } from '../../../lib/opslog/migrations';
+import { applyMigrations, listMigrations } from '../../sandbox/opsLogMigrations';
 import { LOCAL_DATABASE_URL, quoteIdent, SupabaseEmulator } from '../../sandbox/supabase';
 
 /**
