@@ -30,9 +30,9 @@ export class NinjaOneDevices implements INodeType {
 		description: 'Read NinjaOne organizations, devices, device health and alerts',
 		defaults: { name: 'NinjaOne Devices' },
 		usableAsTool: true,
-		// eslint-disable-next-line n8n-nodes-base/node-class-description-inputs-wrong-regular-node
+		 
 		inputs: [NodeConnectionTypes.Main],
-		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
+		 
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'mspNinjaOneApi', required: true, testedBy: 'ninjaOneApiTest' }, { name: 'supabaseApi', required: true, displayOptions: { show: { opsLog: [true] } } }],
 		properties: [

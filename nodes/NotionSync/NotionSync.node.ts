@@ -23,9 +23,9 @@ export class NotionSync implements INodeType {
 		description: 'Keyed, diffing upsert into Notion databases at the API rate limit',
 		defaults: { name: 'Notion Sync' },
 		usableAsTool: true,
-		// eslint-disable-next-line n8n-nodes-base/node-class-description-inputs-wrong-regular-node
+		 
 		inputs: [NodeConnectionTypes.Main],
-		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
+		 
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'mspNotionApi', required: true }, { name: 'supabaseApi', required: true, displayOptions: { show: { opsLog: [true] } } }],
 		properties: [

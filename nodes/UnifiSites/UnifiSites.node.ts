@@ -36,9 +36,9 @@ export class UnifiSites implements INodeType {
 		description: 'Read UniFi sites, consoles, devices with statistics, ISP metrics, clients and VLANs of every console (Site Manager API and its connector, or a local console)',
 		defaults: { name: 'UniFi Sites' },
 		usableAsTool: true,
-		// eslint-disable-next-line n8n-nodes-base/node-class-description-inputs-wrong-regular-node
+		 
 		inputs: [NodeConnectionTypes.Main],
-		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
+		 
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			// Site Manager key: everything except Client and Network read from a local console.
