@@ -239,9 +239,15 @@ describe('HubSpotEmulator', () => {
 			expect(await res.json()).toEqual({ status: 'error', message: 'You have reached your ten secondly limit.', errorType: 'RATE_LIMIT', correlationId: expect.any(String), policyName: 'TEN_SECONDLY_ROLLING' });
 			clock += 10_001;
 			expect((await get('/crm/v3/objects/companies')).status).toBe(200);
-			for (let i = 0; i < 5; i++) expect((await get('/crm/v3/objects/companies/search', 'POST', {})).status).toBe(200);
+			for (let i = 0; i < 4; i++) {
+				const ok = await get('/crm/v3/objects/companies/search', 'POST', {});
+				expect(ok.status).toBe(200);
+				// Search answers carry none of the ten-secondly headers.
+				expect(ok.headers.get('x-hubspot-ratelimit-remaining')).toBeNull();
+			}
 			const searchLimited = await get('/crm/v3/objects/companies/search', 'POST', {});
 			expect(searchLimited.status).toBe(429);
+			expect(searchLimited.headers.get('x-hubspot-ratelimit-max')).toBeNull();
 			expect(await searchLimited.json()).toMatchObject({ errorType: 'RATE_LIMIT', policyName: 'SECONDLY' });
 		} finally {
 			await limited.stop();
@@ -253,6 +259,132 @@ describe('HubSpotEmulator', () => {
 			expect(res.headers.get('x-hubspot-ratelimit-max')).toBe('190');
 		} finally {
 			await pro.stop();
+		}
+	});
+
+	it('answers the daily limit with policy DAILY, Retry-After to midnight (UTC account), or none when so configured', async () => {
+		const at = Date.parse('2026-03-01T23:00:00.000Z');
+		for (const retryAfterOn429 of [true, false]) {
+			const daily = new HubSpotEmulator(world, { now: () => at, dailyLimit: 2, retryAfterOn429 });
+			await daily.start();
+			try {
+				const get = () => fetch(`${daily.url}/crm/v3/objects/companies`, { headers: { authorization: `Bearer ${TOKEN}` } });
+				expect((await get()).status).toBe(200);
+				const last = await get();
+				expect(last.headers.get('x-hubspot-ratelimit-daily-remaining')).toBe('0');
+				const res = await get();
+				expect(res.status).toBe(429);
+				expect(res.headers.get('retry-after')).toBe(retryAfterOn429 ? '3600' : null);
+				expect(await res.json()).toEqual({ status: 'error', message: 'You have reached your daily limit.', errorType: 'RATE_LIMIT', correlationId: expect.any(String), policyName: 'DAILY' });
+			} finally {
+				await daily.stop();
+			}
+		}
+	});
+
+	it('batch create: one bad input fails the whole batch, unless every input has objectWriteTraceId (207 per input)', async () => {
+		const inputs = [
+			{ properties: { name: 'Kilo', domain: 'kilo.example' } },
+			{ properties: { name: 'Dup', domain: 'birchlaw.example' } },
+			{ properties: { name: 'Lima', domain: 'lima.example', numberofemployees: 'many' } },
+			{ properties: { name: 'Mike', domain: 'mike.example' } },
+		];
+		const whole = await call('POST', '/crm/v3/objects/companies/batch/create', { inputs });
+		expect(whole.status).toBe(409);
+		expect(whole.body).toMatchObject({ status: 'error', category: 'CONFLICT' });
+		expect((await call('GET', '/crm/v3/objects/companies/kilo.example?idProperty=domain')).status).toBe(404);
+
+		const traced = await call('POST', '/crm/v3/objects/companies/batch/create', { inputs: inputs.map((input, i) => ({ ...input, objectWriteTraceId: `t${i}` })) });
+		expect(traced.status).toBe(207);
+		expect(traced.body.numErrors).toBe(2);
+		expect(traced.body.results.map((r: any) => [r.objectWriteTraceId, r.properties.domain])).toEqual([
+			['t0', 'kilo.example'],
+			['t3', 'mike.example'],
+		]);
+		expect(traced.body.errors).toEqual([
+			expect.objectContaining({ status: 'error', category: 'CONFLICT', context: { objectWriteTraceId: ['t1'] } }),
+			expect.objectContaining({ status: 'error', category: 'VALIDATION_ERROR', context: { objectWriteTraceId: ['t2'] }, errors: [expect.objectContaining({ code: 'INVALID_LONG' })] }),
+		]);
+		// Upsert echoes the trace id too; results in reversed order when so configured.
+		const reversed = new HubSpotEmulator(world, { batchResultOrder: 'reversed' });
+		await reversed.start();
+		try {
+			const res = await fetch(`${reversed.url}/crm/v3/objects/companies/batch/upsert`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+				body: JSON.stringify({ inputs: ['a.example', 'b.example'].map((id, i) => ({ id, idProperty: 'domain', properties: { name: id }, objectWriteTraceId: `u${i}` })) }),
+			});
+			const body = (await res.json()) as { results: Array<{ objectWriteTraceId: string; properties: { domain: string } }> };
+			expect(body.results.map((r) => [r.objectWriteTraceId, r.properties.domain])).toEqual([
+				['u1', 'b.example'],
+				['u0', 'a.example'],
+			]);
+		} finally {
+			await reversed.stop();
+		}
+	});
+
+	it('search: filter limits (5 groups, 10 per group, 25 in all) and the result cap', async () => {
+		const f = { propertyName: 'state', operator: 'HAS_PROPERTY' };
+		const groups = (n: number, per: number) => Array.from({ length: n }, () => ({ filters: Array.from({ length: per }, () => f) }));
+		expect((await call('POST', '/crm/v3/objects/companies/search', { filterGroups: groups(5, 5) })).status).toBe(200);
+		expect((await call('POST', '/crm/v3/objects/companies/search', { filterGroups: groups(1, 10) })).status).toBe(200);
+		for (const bad of [groups(6, 1), groups(1, 11), groups(3, 9)]) {
+			const res = await call('POST', '/crm/v3/objects/companies/search', { filterGroups: bad });
+			expect(res.status).toBe(400);
+			expect(res.body.errors[0].code).toBe('TOO_MANY_FILTERS');
+		}
+		expect((await call('POST', '/crm/v3/objects/companies/search', { limit: 200, after: '9800' })).status).toBe(200);
+		const past = await call('POST', '/crm/v3/objects/companies/search', { limit: 200, after: '9801' });
+		expect(past.status).toBe(400);
+		expect(past.body.errors[0].code).toBe('INVALID_PAGING');
+		const small = new HubSpotEmulator(world, { searchResultCap: 3, rateLimits: { search: null } });
+		await small.start();
+		try {
+			const res = await fetch(`${small.url}/crm/v3/objects/companies/search`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ limit: 2, after: '2' }) });
+			expect(res.status).toBe(400);
+		} finally {
+			await small.stop();
+		}
+	});
+
+	it('property groups, type/fieldType pairs, unique-value cap and typed values', async () => {
+		const def = (extra: Record<string, unknown>) => ({ name: 'msp_flag', label: 'Flag', type: 'bool', fieldType: 'booleancheckbox', groupName: 'msp_ops', ...extra });
+		const noGroup = await call('POST', '/crm/v3/properties/companies', def({}));
+		expect(noGroup.status).toBe(400);
+		expect(noGroup.body.errors[0].code).toBe('GROUP_DOESNT_EXIST');
+		expect((await call('GET', '/crm/v3/properties/companies/groups/msp_ops')).status).toBe(404);
+		const group = await call('POST', '/crm/v3/properties/companies/groups', { name: 'msp_ops', label: 'MSP Ops' });
+		expect(group.status).toBe(201);
+		expect((await call('POST', '/crm/v3/properties/companies/groups', { name: 'msp_ops', label: 'MSP Ops' })).status).toBe(409);
+		expect((await call('GET', '/crm/v3/properties/companies/groups')).body.results.map((g: any) => g.name)).toContain('msp_ops');
+		const mismatch = await call('POST', '/crm/v3/properties/companies', def({ fieldType: 'text' }));
+		expect(mismatch.status).toBe(400);
+		expect(mismatch.body.errors[0].code).toBe('INVALID_FIELD_TYPE');
+		expect((await call('POST', '/crm/v3/properties/companies', def({ type: 'boolean' }))).body.errors[0].code).toBe('INVALID_PROPERTY_TYPE');
+		expect((await call('POST', '/crm/v3/properties/companies', def({}))).status).toBe(201);
+		expect((await call('POST', '/crm/v3/properties/companies', def({ name: 'msp_tier', type: 'enumeration', fieldType: 'select', options: [{ label: 'Gold', value: 'gold' }] }))).status).toBe(201);
+		expect((await call('POST', '/crm/v3/properties/companies', def({ name: 'msp_since', type: 'date', fieldType: 'date' }))).status).toBe(201);
+		const id = (await call('GET', '/crm/v3/objects/companies/birchlaw.example?idProperty=domain')).body.id as string;
+		const ok = await call('PATCH', `/crm/v3/objects/companies/${id}`, { properties: { msp_flag: true, msp_tier: 'gold', msp_since: '2024-02-01' } });
+		expect(ok.status).toBe(200);
+		expect(ok.body.properties).toMatchObject({ msp_flag: 'true', msp_tier: 'gold', msp_since: '2024-02-01' });
+		for (const [key, value, code] of [['msp_flag', 'yes', 'INVALID_BOOLEAN'], ['msp_tier', 'silver', 'INVALID_OPTION'], ['msp_since', '2024-02-01T10:00:00Z', 'INVALID_DATE']]) {
+			const bad = await call('PATCH', `/crm/v3/objects/companies/${id}`, { properties: { [key]: value } });
+			expect(bad.status).toBe(400);
+			expect(bad.body.errors[0].code).toBe(code);
+		}
+		// "" clears a value.
+		expect((await call('PATCH', `/crm/v3/objects/companies/${id}`, { properties: { msp_tier: '' } })).body.properties.msp_tier).toBeNull();
+		const capped = new HubSpotEmulator(world, { maxUniqueProperties: 1 });
+		await capped.start();
+		try {
+			const create = (name: string) =>
+				fetch(`${capped.url}/crm/v3/properties/contacts`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ name, label: name, type: 'string', fieldType: 'text', groupName: 'contactinformation', hasUniqueValue: true }) });
+			expect((await create('ext_a')).status).toBe(201);
+			expect((await create('ext_b')).status).toBe(400);
+		} finally {
+			await capped.stop();
 		}
 	});
 

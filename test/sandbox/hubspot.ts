@@ -3,8 +3,15 @@ import { SANDBOX_CREDENTIALS } from './credentials';
 
 /**
  * HubSpot CRM v3 emulator: companies and contacts (list, get, update, create, archive, batch read/create/update/
- * upsert/archive, search) and property definitions. Seeded from the world: one company per site (unique domain)
- * and a couple of contacts per company. Limits marked [UNVERIFIED] in the API contracts are options.
+ * upsert/archive, search), property definitions and property groups. Seeded from the world: one company per site
+ * (unique domain) and a couple of contacts per company. The contract it follows, with sources, is docs/hubspot.md;
+ * what public sources leave open is an option here.
+ *
+ * Strict where HubSpot is documented: 100 inputs per batch; list `limit` <= 100; search `limit` <= 200, at most
+ * 10,000 results per query (paging past them is a 400), 5 filter groups, 10 filters per group and 25 in all, and its
+ * own per-second limit without X-HubSpot-RateLimit-* headers; the ten-secondly and daily limits with their 429
+ * bodies; batch create answers 207 with per-input errors only when every input carries `objectWriteTraceId`, else
+ * one bad input fails the whole batch; property values are strings, "" clears a value.
  *
  * Batch inputs naming one record twice: update and upsert reject the whole batch (400 "Duplicate IDs found in batch
  * input", see rejectDuplicateIds), as HubSpot does. For batch read and archive nothing public shows HubSpot
@@ -32,6 +39,18 @@ export interface HubSpotEmulatorOptions extends EmulatorOptions {
 	/** Max `limit` for search (default 200) and list (default 100). */
 	maxSearchLimit?: number;
 	maxListLimit?: number;
+	/** Results one search query can page through (default 10,000); `after + limit` past it is a 400. */
+	searchResultCap?: number;
+	/** Search requests per second per token (default 4: the lower of the documented figures, 4 and 5). */
+	searchRequestsPerSecond?: number;
+	/** Whether 429 answers carry Retry-After (default true; not settled by public sources). */
+	retryAfterOn429?: boolean;
+	/** Order of batch results: as the inputs (default) or reversed (HubSpot does not document an order). */
+	batchResultOrder?: 'input' | 'reversed';
+	/** Unique-value properties allowed per object type (default 10). */
+	maxUniqueProperties?: number;
+	/** Refuse a property whose group does not exist (default true). */
+	requireExistingGroup?: boolean;
 	/** Contacts seeded per company (default 2). */
 	contactsPerCompany?: number;
 	/** Seed for ids/correlation ids (default 7). */
@@ -142,6 +161,31 @@ function builtinProperties(type: ObjectType): PropertyDefinition[] {
 	];
 }
 
+export interface PropertyGroup {
+	name: string;
+	label: string;
+	displayOrder: number;
+	archived: boolean;
+}
+
+function builtinGroups(type: ObjectType): PropertyGroup[] {
+	const main = type === 'companies' ? 'companyinformation' : 'contactinformation';
+	return [
+		{ name: main, label: type === 'companies' ? 'Company information' : 'Contact information', displayOrder: -1, archived: false },
+		{ name: 'analyticsinformation', label: 'Web analytics history', displayOrder: -1, archived: false },
+	];
+}
+
+/** Which field types each property type accepts (HubSpot's property guide). */
+const FIELD_TYPES: Record<string, string[]> = {
+	string: ['text', 'textarea', 'file', 'html', 'phonenumber'],
+	number: ['number', 'calculation_equation'],
+	date: ['date'],
+	datetime: ['date'],
+	enumeration: ['checkbox', 'radio', 'select', 'booleancheckbox', 'calculation_equation'],
+	bool: ['booleancheckbox'],
+};
+
 interface Filter {
 	propertyName?: string;
 	operator?: string;
@@ -154,6 +198,7 @@ export class HubSpotEmulator extends Emulator {
 	readonly name = 'hubspot';
 	readonly objects: Record<ObjectType, Map<string, CrmObject>> = { companies: new Map(), contacts: new Map() };
 	readonly properties: Record<ObjectType, Map<string, PropertyDefinition>> = { companies: new Map(), contacts: new Map() };
+	readonly groups: Record<ObjectType, Map<string, PropertyGroup>> = { companies: new Map(), contacts: new Map() };
 	private nextId = 0;
 	private rng: () => number;
 	private daily = new Map<string, number>();
@@ -182,6 +227,9 @@ export class HubSpotEmulator extends Emulator {
 			this.route('DELETE', `${base}/:id`, (req) => this.archiveOne(type, req));
 			this.route('GET', `/crm/v3/properties/${type}`, (req) => this.listProperties(type, req));
 			this.route('POST', `/crm/v3/properties/${type}`, (req) => this.createProperty(type, req));
+			this.route('GET', `/crm/v3/properties/${type}/groups`, () => ({ status: 200, body: { results: [...this.groups[type].values()] } }));
+			this.route('POST', `/crm/v3/properties/${type}/groups`, (req) => this.createGroup(type, req));
+			this.route('GET', `/crm/v3/properties/${type}/groups/:name`, (req) => this.getGroup(type, req));
 			this.route('GET', `/crm/v3/properties/${type}/:name`, (req) => this.getProperty(type, req));
 		}
 	}
@@ -192,7 +240,7 @@ export class HubSpotEmulator extends Emulator {
 		const opts = this.options as HubSpotEmulatorOptions;
 		return {
 			default: { kind: 'window', limit: opts.tier === 'pro' ? 190 : 100, windowMs: 10_000 },
-			search: { kind: 'window', limit: 5, windowMs: 1_000 },
+			search: { kind: 'window', limit: opts.searchRequestsPerSecond ?? 4, windowMs: 1_000 },
 		};
 	}
 
@@ -213,6 +261,7 @@ export class HubSpotEmulator extends Emulator {
 		for (const type of TYPES) {
 			this.objects[type].clear();
 			this.properties[type] = new Map(builtinProperties(type).map((p) => [p.name, p]));
+			this.groups[type] = new Map(builtinGroups(type).map((g) => [g.name, g]));
 		}
 		const seenDomains = new Set<string>();
 		const perCompany = this.hopts.contactsPerCompany ?? 2;
@@ -263,6 +312,7 @@ export class HubSpotEmulator extends Emulator {
 			companies: [...this.objects.companies.values()],
 			contacts: [...this.objects.contacts.values()],
 			customProperties: Object.fromEntries(TYPES.map((t) => [t, [...this.properties[t].values()].filter((p) => !p.modificationMetadata.readOnlyDefinition)])),
+			propertyGroups: Object.fromEntries(TYPES.map((t) => [t, [...this.groups[t].values()]])),
 		};
 	}
 
@@ -300,11 +350,23 @@ export class HubSpotEmulator extends Emulator {
 		if (used > this.dailyLimit) {
 			return {
 				status: 429,
-				headers: { 'retry-after': '3600', ...this.limitHeaders(undefined, token) },
+				headers: { ...this.retryAfter(this.msToMidnight()), ...this.limitHeaders(undefined, token) },
 				body: { status: 'error', message: 'You have reached your daily limit.', errorType: 'RATE_LIMIT', correlationId: this.correlationId(), policyName: 'DAILY' },
 			};
 		}
 		return undefined;
+	}
+
+	/** Daily limits reset at midnight in the account's time zone; the sandbox account is on UTC. */
+	private msToMidnight(): number {
+		const now = this.now();
+		const next = new Date(now);
+		next.setUTCHours(24, 0, 0, 0);
+		return next.getTime() - now;
+	}
+
+	private retryAfter(ms: number): Record<string, string> {
+		return this.hopts.retryAfterOn429 === false ? {} : { 'retry-after': String(Math.max(1, Math.ceil(ms / 1000))) };
 	}
 
 	private limitHeaders(decision: RateLimitDecision | undefined, principal: string | undefined): Record<string, string> {
@@ -331,7 +393,7 @@ export class HubSpotEmulator extends Emulator {
 		return {
 			status: 429,
 			headers: {
-				'retry-after': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))),
+				...this.retryAfter(decision.retryAfterMs),
 				...(search ? {} : this.limitHeaders(decision, req.principal)),
 			},
 			body: search
@@ -396,12 +458,34 @@ export class HubSpotEmulator extends Emulator {
 				problems.push({ message: `${str} was not a valid number.`, code: 'INVALID_LONG', context: { propertyName: [key] } });
 				continue;
 			}
+			const invalid = str === null || str === '' ? undefined : this.invalidValue(def, str);
+			if (invalid) {
+				problems.push({ message: invalid.message, code: invalid.code, context: { propertyName: [key] } });
+				continue;
+			}
 			out[key] = str === '' ? null : str;
 		}
 		if (problems.length) {
 			throw this.validation(`Property values were not valid: ${JSON.stringify(problems.map((p) => ({ isValid: false, message: p.message, error: p.code, name: p.context.propertyName })))}`, problems);
 		}
 		return out;
+	}
+
+	/** Typed values: booleans, dates at midnight UTC, date-times, and enumeration values among the options. */
+	private invalidValue(def: PropertyDefinition, value: string): { message: string; code: string } | undefined {
+		if (def.type === 'bool' && value !== 'true' && value !== 'false') return { message: `${value} was not a valid boolean (true or false).`, code: 'INVALID_BOOLEAN' };
+		if (def.type === 'date') {
+			const ms = /^\d+$/.test(value) ? Number(value) : /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : NaN;
+			if (!Number.isFinite(ms) || ms % 86_400_000 !== 0) return { message: `${value} is at neither midnight UTC nor a YYYY-MM-DD date.`, code: 'INVALID_DATE' };
+		}
+		if (def.type === 'datetime' && !/^\d+$/.test(value) && Number.isNaN(Date.parse(value))) return { message: `${value} was not a valid date-time.`, code: 'INVALID_DATE' };
+		if (def.type === 'enumeration' && def.options.length > 0) {
+			const allowed = (def.options as Array<{ value?: string }>).map((o) => String(o.value));
+			const values = def.fieldType === 'checkbox' ? value.split(';') : [value];
+			const bad = values.find((v) => !allowed.includes(v));
+			if (bad !== undefined) return { message: `${bad} was not one of the allowed options: [${allowed.join(', ')}]`, code: 'INVALID_OPTION' };
+		}
+		return undefined;
 	}
 
 	private uniqueProperty(type: ObjectType, idProperty: string | undefined | null): string | undefined {
@@ -483,7 +567,8 @@ export class HubSpotEmulator extends Emulator {
 	}
 
 	private batchResult(status: number, results: unknown[], errors: unknown[], started: number): SandboxResponse {
-		const base = { status: 'COMPLETE', results, startedAt: iso(started), completedAt: iso(this.now()) };
+		const ordered = this.hopts.batchResultOrder === 'reversed' ? [...results].reverse() : results;
+		const base = { status: 'COMPLETE', results: ordered, startedAt: iso(started), completedAt: iso(this.now()) };
 		if (errors.length) return { status: 207, body: { ...base, numErrors: errors.length, errors } };
 		return { status, body: base };
 	}
@@ -570,26 +655,45 @@ export class HubSpotEmulator extends Emulator {
 		return this.batchResult(200, results, errors, started);
 	}
 
+	/**
+	 * Batch create. Without `objectWriteTraceId` on every input, one bad input (an invalid value, a unique value that
+	 * exists) fails the whole batch and nothing is created. With one on every input, HubSpot's multi-status mode: the
+	 * good inputs are created and each bad one becomes an error naming its `objectWriteTraceId` in `context`, 207.
+	 */
 	private batchCreate(type: ObjectType, req: SandboxRequest): SandboxResponse {
 		const started = this.now();
 		const inputs = this.inputs(req);
-		const cleaned = inputs.map((input) => this.cleanProps(type, input.properties ?? {}));
+		const traces = inputs.map((input) => (typeof input.objectWriteTraceId === 'string' && input.objectWriteTraceId !== '' ? input.objectWriteTraceId : undefined));
+		const multiStatus = inputs.length > 0 && traces.every((t) => t !== undefined);
 		const seen = new Map<string, string>();
-		for (const props of cleaned) {
-			const c = this.conflict(type, props);
-			if (c) throw this.conflictError(type, c);
-			for (const def of this.properties[type].values()) {
-				const v = def.hasUniqueValue ? props[def.name]?.toLowerCase() : undefined;
-				if (!v) continue;
-				if (seen.has(`${def.name}|${v}`)) throw this.validation(`Duplicate ${def.name} "${v}" in batch inputs`, [{ message: `Duplicate ${def.name} in inputs`, code: 'DUPLICATE_INPUT', context: { [def.name]: [v] } }]);
-				seen.set(`${def.name}|${v}`, v);
+		const errors: unknown[] = [];
+		const planned: Array<{ props: Record<string, string | null>; trace?: string }> = [];
+		inputs.forEach((input, i) => {
+			try {
+				const props = this.cleanProps(type, input.properties ?? {});
+				const c = this.conflict(type, props);
+				if (c) throw this.conflictError(type, c);
+				for (const def of this.properties[type].values()) {
+					const v = def.hasUniqueValue ? props[def.name]?.toLowerCase() : undefined;
+					if (!v) continue;
+					if (seen.has(`${def.name}|${v}`)) throw this.validation(`Duplicate ${def.name} "${v}" in batch inputs`, [{ message: `Duplicate ${def.name} in inputs`, code: 'DUPLICATE_INPUT', context: { [def.name]: [v] } }]);
+				}
+				for (const def of this.properties[type].values()) {
+					const v = def.hasUniqueValue ? props[def.name]?.toLowerCase() : undefined;
+					if (v) seen.set(`${def.name}|${v}`, v);
+				}
+				planned.push({ props, trace: traces[i] });
+			} catch (error) {
+				if (!multiStatus || !(error instanceof HttpError)) throw error;
+				const body = error.response.body as { category?: string; message?: string; errors?: unknown[] };
+				errors.push({ status: 'error', category: body.category ?? 'VALIDATION_ERROR', message: body.message ?? 'invalid input', context: { objectWriteTraceId: [traces[i]] }, ...(body.errors ? { errors: body.errors } : {}) });
 			}
-		}
-		const results = cleaned.map((props) => {
-			const obj = this.insert(type, props);
-			return this.view(obj, Object.keys(obj.properties));
 		});
-		return this.batchResult(201, results, [], started);
+		const results = planned.map(({ props, trace }) => {
+			const obj = this.insert(type, props);
+			return { ...this.view(obj, Object.keys(obj.properties)), ...(trace ? { objectWriteTraceId: trace } : {}) };
+		});
+		return this.batchResult(201, results, errors, started);
 	}
 
 	private batchUpdate(type: ObjectType, req: SandboxRequest): SandboxResponse {
@@ -631,17 +735,18 @@ export class HubSpotEmulator extends Emulator {
 			}
 			const id = String(input.id ?? '');
 			if (!id) throw this.validation('id is required', [{ message: 'id is required', code: 'REQUIRED_FIELD', context: { field: ['id'] } }]);
-			return { id, prop, props: this.cleanProps(type, input.properties ?? {}) };
+			const trace = typeof input.objectWriteTraceId === 'string' && input.objectWriteTraceId ? { objectWriteTraceId: input.objectWriteTraceId } : {};
+			return { id, prop, props: this.cleanProps(type, input.properties ?? {}), trace };
 		});
 		this.rejectDuplicateIds(plans.map(({ id, prop }) => ({ id, idProperty: prop })));
-		const results = plans.map(({ id, prop, props }) => {
+		const results = plans.map(({ id, prop, props, trace }) => {
 			const existing = this.find(type, id, prop);
 			if (existing) {
 				this.apply(existing, type, props);
-				return { ...this.view(existing, Object.keys(existing.properties)), new: false };
+				return { ...this.view(existing, Object.keys(existing.properties)), new: false, ...trace };
 			}
 			const obj = this.insert(type, { ...props, [prop]: id });
-			return { ...this.view(obj, Object.keys(obj.properties)), new: true };
+			return { ...this.view(obj, Object.keys(obj.properties)), new: true, ...trace };
 		});
 		return this.batchResult(200, results, [], started);
 	}
@@ -717,8 +822,9 @@ export class HubSpotEmulator extends Emulator {
 			throw this.validation(`limit must be between 1 and ${max}`, [{ message: `limit must be between 1 and ${max}`, code: 'INVALID_LIMIT', context: { limit: [String(limit)] } }]);
 		}
 		const groups = body.filterGroups ?? [];
-		if (groups.length > 5 || groups.some((g) => (g.filters ?? []).length > 6)) {
-			throw this.validation('Too many filter groups or filters', [{ message: 'at most 5 filterGroups with 6 filters each', code: 'TOO_MANY_FILTERS', context: {} }]);
+		const totalFilters = groups.reduce((n, g) => n + (g.filters ?? []).length, 0);
+		if (groups.length > 5 || groups.some((g) => (g.filters ?? []).length > 10) || totalFilters > 25) {
+			throw this.validation('Too many filter groups or filters', [{ message: 'at most 5 filterGroups, 10 filters in a group and 25 filters in all', code: 'TOO_MANY_FILTERS', context: {} }]);
 		}
 		for (const f of groups.flatMap((g) => g.filters ?? [])) {
 			const name = f.propertyName ?? '';
@@ -747,8 +853,9 @@ export class HubSpotEmulator extends Emulator {
 			});
 		}
 		const offset = Number(body.after ?? 0) || 0;
-		if (offset + limit > 10_000) {
-			throw this.validation('Paging past 10,000 results is not supported.', [{ message: 'after + limit must be <= 10000', code: 'INVALID_PAGING', context: {} }]);
+		const cap = this.hopts.searchResultCap ?? 10_000;
+		if (offset + limit > cap) {
+			throw this.validation(`Paging past ${cap} results is not supported.`, [{ message: `after + limit must be <= ${cap}`, code: 'INVALID_PAGING', context: {} }]);
 		}
 		const props = this.requestedProps(type, body.properties);
 		const page = found.slice(offset, offset + limit);
@@ -775,6 +882,28 @@ export class HubSpotEmulator extends Emulator {
 		return { status: 200, body: def };
 	}
 
+	private getGroup(type: ObjectType, req: SandboxRequest): SandboxResponse {
+		const group = this.groups[type].get(req.params.name);
+		if (!group) throw this.error(404, 'OBJECT_NOT_FOUND', `Unable to find property group ${req.params.name} for object type ${SINGULAR[type].toLowerCase()}`);
+		return { status: 200, body: group };
+	}
+
+	private createGroup(type: ObjectType, req: SandboxRequest): SandboxResponse {
+		const body = (req.body ?? {}) as Partial<PropertyGroup>;
+		const missing = (['name', 'label'] as const).filter((k) => typeof body[k] !== 'string' || body[k] === '');
+		if (missing.length) {
+			throw this.validation(`Invalid input JSON: missing ${missing.join(', ')}`, missing.map((k) => ({ message: `${k} is required`, code: 'REQUIRED_FIELD', context: { field: [k] } })));
+		}
+		const name = String(body.name);
+		if (!/^[a-z][a-z0-9_]*$/.test(name)) {
+			throw this.validation(`Property group name "${name}" is invalid`, [{ message: 'name must be lowercase letters, digits and underscores', code: 'INVALID_PROPERTY_GROUP_NAME', context: { name: [name] } }]);
+		}
+		if (this.groups[type].has(name)) throw this.error(409, 'OBJECT_ALREADY_EXISTS', `Property group named '${name}' already exists.`);
+		const group: PropertyGroup = { name, label: String(body.label), displayOrder: typeof body.displayOrder === 'number' ? body.displayOrder : -1, archived: false };
+		this.groups[type].set(name, group);
+		return { status: 201, body: group };
+	}
+
 	private createProperty(type: ObjectType, req: SandboxRequest): SandboxResponse {
 		const body = (req.body ?? {}) as Partial<PropertyDefinition>;
 		const missing = (['name', 'label', 'type', 'fieldType', 'groupName'] as const).filter((k) => typeof body[k] !== 'string' || body[k] === '');
@@ -787,6 +916,20 @@ export class HubSpotEmulator extends Emulator {
 		}
 		if (this.properties[type].has(name)) {
 			throw this.error(409, 'OBJECT_ALREADY_EXISTS', `Property named '${name}' already exists.`, { subCategory: 'PropertyValidationError.PROPERTY_ALREADY_EXISTS' });
+		}
+		const fieldTypes = FIELD_TYPES[String(body.type)];
+		if (!fieldTypes) {
+			throw this.validation(`Property type "${String(body.type)}" is not valid`, [{ message: `type must be one of ${Object.keys(FIELD_TYPES).join(', ')}`, code: 'INVALID_PROPERTY_TYPE', context: { type: [String(body.type)] } }]);
+		}
+		if (!fieldTypes.includes(String(body.fieldType))) {
+			throw this.validation(`fieldType "${String(body.fieldType)}" is not valid for type "${String(body.type)}"`, [{ message: `fieldType must be one of ${fieldTypes.join(', ')}`, code: 'INVALID_FIELD_TYPE', context: { fieldType: [String(body.fieldType)] } }]);
+		}
+		if ((this.hopts.requireExistingGroup ?? true) && !this.groups[type].has(String(body.groupName))) {
+			throw this.validation(`Property group "${String(body.groupName)}" does not exist`, [{ message: `group ${String(body.groupName)} does not exist`, code: 'GROUP_DOESNT_EXIST', context: { groupName: [String(body.groupName)] } }]);
+		}
+		const uniques = [...this.properties[type].values()].filter((p) => p.hasUniqueValue && !p.modificationMetadata.readOnlyDefinition).length;
+		if (body.hasUniqueValue === true && uniques >= (this.hopts.maxUniqueProperties ?? 10)) {
+			throw this.validation(`At most ${this.hopts.maxUniqueProperties ?? 10} unique value properties per object`, [{ message: 'too many unique value properties', code: 'TOO_MANY_UNIQUE_PROPERTIES', context: {} }]);
 		}
 		const at = iso(this.now());
 		const def = property(name, String(body.label), String(body.type), String(body.fieldType), {
