@@ -1,4 +1,5 @@
 import * as zlib from 'node:zlib';
+import { AbortError } from 'p-retry';
 import { errorForStatus, MspOpsError, NetworkError, RateLimitError, ValidationError, type ServiceName } from '../errors';
 import { globalMetrics, type MetricsRecorder } from './metrics';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, runWithRetries, type RetryPolicy } from './policy';
@@ -38,6 +39,12 @@ export interface ServiceClientConfig {
 	secrets?: Array<string | undefined>;
 	/** Read the service's error body into a message and code. */
 	parseError?: (status: number, body: unknown, headers: Record<string, string>) => ParsedServiceError;
+	/**
+	 * Called with every HTTP answer (2xx or not) and the bucket that paced the call, before the answer is mapped:
+	 * header-driven pacing (HubSpot's X-HubSpot-RateLimit-*) and service-specific final errors. Return an error to end
+	 * the call with it at once, without retries (HubSpot's daily limit: waiting seconds does not help).
+	 */
+	onResponse?: (response: HttpResponse, context: ResponseContext) => MspOpsError | undefined | void;
 	/** Called once on 401; return true if credentials were refreshed and the call should be sent again. */
 	onUnauthorized?: () => Promise<boolean>;
 	allowInsecureTls?: boolean;
@@ -78,6 +85,13 @@ export interface HttpResponse {
 	status: number;
 	headers: Record<string, string>;
 	data: unknown;
+}
+
+export interface ResponseContext {
+	operation: string;
+	/** The bucket that paced this call, if any. */
+	bucket?: TokenBucket;
+	itemIndex?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -315,6 +329,14 @@ export class ServiceHttpClient {
 			lastStatus = raw.status;
 			lastErrorResponse = undefined;
 			const parsed = parseBody(raw);
+			if (this.config.onResponse) {
+				const final = this.config.onResponse({ status: raw.status, headers: raw.headers, data: parsed.data }, { operation: options.operation, bucket, itemIndex: options.itemIndex });
+				if (final) {
+					lastErrorResponse = { status: raw.status, headers: raw.headers, data: parsed.data };
+					// AbortError ends p-retry's loop and rethrows `final` itself.
+					throw new AbortError(final);
+				}
+			}
 			if (raw.status >= 200 && raw.status < 300) {
 				if (parsed.kind === 'html' || parsed.kind === 'invalid-json') throw this.unreadableSuccess(raw, parsed, method, url, options);
 				bucket?.succeeded(ticket);

@@ -708,7 +708,8 @@ export class HubSpotEmulator extends Emulator {
 				const c = this.conflict(type, props, obj.id);
 				if (c) throw this.conflictError(type, c);
 			}
-			return { id, obj, props };
+			const trace = typeof input.objectWriteTraceId === 'string' && input.objectWriteTraceId ? { objectWriteTraceId: input.objectWriteTraceId } : {};
+			return { id, obj, props, trace };
 		});
 		const missing = plans.filter((p) => !p.obj).map((p) => p.id);
 		const results = plans
@@ -716,7 +717,7 @@ export class HubSpotEmulator extends Emulator {
 			.map((p) => {
 				const obj = p.obj as CrmObject;
 				this.apply(obj, type, p.props);
-				return this.view(obj, Object.keys(obj.properties));
+				return { ...this.view(obj, Object.keys(obj.properties)), ...p.trace };
 			});
 		const errors = missing.length
 			? [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: `Could not get some ${SINGULAR[type]} objects, they may be deleted or not exist. Check that ids are valid.`, context: { ids: missing } }]
