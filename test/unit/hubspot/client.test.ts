@@ -222,6 +222,22 @@ describe('HubSpot client against the emulator', () => {
 		expect(specForBurstLimit({ max: 100, intervalMs: 10_000 })).toEqual({ requestsPerSecond: 8, burst: 10 });
 	}, 60_000);
 
+	it('without Retry-After, a ten-secondly 429 holds the token for a share of the window and is retried', async () => {
+		await withEmulator({ retryAfterOn429: false, rateLimits: { default: { kind: 'window', limit: 3, windowMs: 1_000 }, search: null } }, async (hs) => {
+			const c = client({ adaptToHeaders: false, burstLimit: { max: 100, intervalMs: 1_000 }, retry: { retries: 10, minDelayMs: 1, maxDelayMs: 5 } }, hs.url);
+			const outcomes = await c.batchUpsert(
+				'companies',
+				Array.from({ length: 6 }, (_, i) => ({ id: `nora${i}.example`, properties: { name: `Nora ${i}` } })),
+				{ idProperty: 'domain' },
+			);
+			expect(outcomes.every((o) => o.status === 'created')).toBe(true);
+			const upserts = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => c.get('companies', `nora${i}.example`, { idProperty: 'domain' })));
+			expect(upserts).toHaveLength(6);
+			expect(hs.statusCounters.get(429)).toBeGreaterThan(0);
+			expect(hs.requestLog.filter((r) => r.status === 429).every((r) => r.fault === 'rate_limit')).toBe(true);
+		});
+	}, 30_000);
+
 	it('searches page by page on its own bucket, and fails clearly instead of reading past the result cap', async () => {
 		const all = await client().search('contacts', { properties: ['email'], sorts: [{ propertyName: 'email', direction: 'ASCENDING' }] });
 		expect(all.total).toBe(contacts());
