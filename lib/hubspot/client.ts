@@ -169,9 +169,9 @@ function chunks<T>(list: T[], size: number): T[][] {
 	return out;
 }
 
-/** Errors that end the whole call, not just one chunk: the credential or the daily limit. */
+/** Errors that end the whole call, not just one chunk: the credential, or a rate limit still hit after the retries (daily). */
 function isFatal(error: unknown): boolean {
-	return error instanceof AuthenticationError || (error instanceof RateLimitError && !error.retryable) || error instanceof ConfigError;
+	return error instanceof AuthenticationError || error instanceof RateLimitError || error instanceof ConfigError;
 }
 
 interface ChunkInput {
@@ -504,7 +504,8 @@ export class HubSpotClient {
 	/**
 	 * Send `inputs` in chunks and return one outcome per input, in input order. Inputs naming one record twice are
 	 * refused here (HubSpot would refuse their whole batch). A chunk that fails as a whole fails its inputs and the
-	 * next chunk still runs; a failure of the credential or the daily limit ends the call.
+	 * next chunk still runs. A failure of the credential or a rate limit (the daily one, or ten-secondly 429s past the
+	 * retries) ends the call: thrown when nothing was written yet, else the remaining inputs fail unsent.
 	 */
 	private async runBatches(
 		type: HubSpotObjectType,
@@ -538,7 +539,8 @@ export class HubSpotClient {
 			}
 			toSend.push(input);
 		}
-		for (const chunk of chunks(toSend, this.batchSize)) {
+		const all = chunks(toSend, this.batchSize);
+		for (const [n, chunk] of all.entries()) {
 			let status = 0;
 			let data: unknown;
 			try {
@@ -553,7 +555,16 @@ export class HubSpotClient {
 				status = res.status;
 				data = res.data;
 			} catch (error) {
-				if (isFatal(error)) throw error;
+				if (isFatal(error)) {
+					// Nothing written yet: the call fails as a whole. Otherwise the caller must learn what the earlier chunks
+					// wrote, so the rest fail one by one, not sent.
+					if (n === 0) throw error;
+					const fatal = error as MspOpsError;
+					for (const input of all.slice(n).flat()) {
+						outcomes[input.index] = { index: input.index, status: 'failed', error: this.inputError(type, verb, input, `was not sent: ${fatal.message}`, fatal.code, fatal) };
+					}
+					break;
+				}
 				const mspError = isMspOpsError(error) ? error : new MspOpsError(String((error as Error)?.message ?? error), { service: 'hubspot', operation });
 				const ambiguous = mspError.httpStatus === undefined || mspError.httpStatus >= 500;
 				for (const input of chunk) {

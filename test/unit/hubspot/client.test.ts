@@ -194,10 +194,19 @@ describe('HubSpot client against the emulator', () => {
 		expect(error).toBeInstanceOf(RateLimitError);
 		expect(error).toMatchObject({ retryable: false, code: 'DAILY', httpStatus: 429, retryAfterMs: 5_400_000, requestId: daily.correlationId });
 		expect((error as Error).message).toMatch(/^HubSpot's daily API limit for this account is spent \(250000 calls a day\): .* resets at midnight in the HubSpot account's time zone, in about 1 h 30 min/);
-		// In a batch it ends the whole call instead of failing input after input.
+		// In a batch it ends the whole call instead of failing chunk after chunk: thrown when nothing was written yet ...
 		emu().scriptFaults([{ status: 429, body: daily }]);
 		await expect(client().batchCreate('contacts', [{ properties: { email: 'late@example.org' } }])).rejects.toThrow(/daily API limit/);
 		expect(emu().count('POST /crm/v3/objects/contacts/batch/create')).toBe(1);
+		// ... else the caller keeps what the first chunk wrote, and the rest fail unsent.
+		await withEmulator({ dailyLimit: 1 }, async (hs) => {
+			const inputs = Array.from({ length: 6 }, (_, i) => ({ properties: { email: `spent${i}@example.org` } }));
+			const spent = await client({ batchSize: 2 }, hs.url).batchCreate('contacts', inputs);
+			expect(spent.map((o) => o.status)).toEqual(['created', 'created', 'failed', 'failed', 'failed', 'failed']);
+			expect(hs.count('POST /crm/v3/objects/contacts/batch/create')).toBe(2);
+			expect(spent[2].error).toMatchObject({ itemIndex: 2, code: 'DAILY', message: expect.stringMatching(/^HubSpot batch create of contacts: input 2 was not sent: HubSpot's daily API limit/) });
+			expect(spent[5].error!.itemIndex).toBe(5);
+		});
 	});
 
 	it('slows down from the X-HubSpot-RateLimit-* headers of a small tier: no 429 over several windows', async () => {
