@@ -333,6 +333,7 @@ export class ServiceHttpClient {
 				const final = this.config.onResponse({ status: raw.status, headers: raw.headers, data: parsed.data }, { operation: options.operation, bucket, itemIndex: options.itemIndex });
 				if (final) {
 					lastErrorResponse = { status: raw.status, headers: raw.headers, data: parsed.data };
+					final.message = this.redact(final.message);
 					// AbortError ends p-retry's loop and rethrows `final` itself.
 					throw new AbortError(final);
 				}
