@@ -123,7 +123,7 @@ describe('Maker/Checker Gate: description', () => {
 	});
 
 	test('the gate credential always, n8n\'s Supabase credential only with Log to Supabase; not an AI tool', () => {
-		expect(gate.description.credentials).toEqual([{ name: 'mspMakerCheckerApi', required: true }, opsLogCredential]);
+		expect(gate.description.credentials).toEqual([{ name: 'mspMakerCheckerApi', required: true, testedBy: 'testGateCredential' }, opsLogCredential]);
 		expect(gate.description.usableAsTool).toBeUndefined();
 		expect(gate.description.properties.find((p) => p.name === 'opsLog')).toMatchObject({ type: 'boolean', default: false });
 	});
