@@ -14,6 +14,18 @@ import {
 	type WritableType,
 } from './properties';
 import { readPages } from './read';
+import {
+	DEFAULT_MAX_ARCHIVE_SHARE,
+	diffValues,
+	DRY_RUN_ACTION,
+	olderFirst,
+	planRecords,
+	type DuplicatePolicy,
+	type PlanAction,
+	type PlanOptions,
+	type SyncAction,
+	type ValueRules,
+} from '../sync';
 import { createdPageSchema, pageSchema, parseNotionResponse, PROPERTY_VALUE_SHAPES, queryResponseSchema, type NotionPage } from './responses';
 import { isAmbiguousFailure, notionCall, toNotionError, type NotionTransport } from './transport';
 
@@ -21,9 +33,9 @@ import { isAmbiguousFailure, notionCall, toNotionError, type NotionTransport } f
  * Keyed, diffing upsert of rows into one Notion data source.
  *
  * 1. Read the existing rows once (data source query, 100 per page, only the key and mapped properties).
- * 2. Plan (pure): for each desired row, create / update only the changed properties / leave unchanged; rows whose
- *    key is not in the input are archived in mirror mode; two existing rows with one key fail the item or update
- *    the oldest.
+ * 2. Plan (pure, lib/sync): for each desired row, create / update only the changed properties / leave unchanged;
+ *    rows whose key is not in the input are archived in mirror mode; two existing rows with one key fail the item or
+ *    update the oldest.
  * 3. Execute the writes one after another through the shared rate limiter.
  *
  * Every write is keyed, so a run that stopped halfway converges when run again: rows created before the failure
@@ -33,7 +45,7 @@ import { isAmbiguousFailure, notionCall, toNotionError, type NotionTransport } f
 
 export const KEY_TYPES = ['title', 'rich_text', 'number', 'select', 'status', 'url', 'email', 'phone_number'] as const;
 
-export type DuplicatePolicy = 'fail' | 'updateOldest';
+export { DEFAULT_MAX_ARCHIVE_SHARE, type DuplicatePolicy, type PlanAction, type PlanOptions };
 
 export interface RowMapping {
 	/** Name of the key property (unique per row), e.g. "Site ID". */
@@ -76,8 +88,6 @@ export interface ExistingRow {
 	values: Record<string, Canonical>;
 }
 
-export type PlanAction = 'create' | 'update' | 'unchanged' | 'failed';
-
 export interface PlannedRow {
 	index: number;
 	key?: string;
@@ -104,22 +114,6 @@ export interface SyncPlan {
 	archiveSkipped?: string;
 	/** Why the run must not archive what `archive` lists (too large a share of the rows); nothing may be written. */
 	archiveRefused?: string;
-}
-
-/** Default largest share of the existing keyed rows one mirror run may archive. */
-export const DEFAULT_MAX_ARCHIVE_SHARE = 0.2;
-
-export interface PlanOptions {
-	mirror?: boolean;
-	onDuplicate?: DuplicatePolicy;
-	/**
-	 * Mirror mode refuses a run that would archive more than this share (0-1) of the existing keyed rows, because an
-	 * empty or partial upstream result (an outage returning 10 of 98 sites) would otherwise trash the dashboard.
-	 * Default 0.2.
-	 */
-	maxArchiveShare?: number;
-	/** Archive above maxArchiveShare anyway (the user checked that the input is complete). */
-	allowMassArchive?: boolean;
 }
 
 // ------------------------------------------------------------------------------------------------ desired rows
@@ -259,127 +253,75 @@ export function existingRowFromPage(page: NotionPage, schema: DataSourceSchema, 
 
 // ------------------------------------------------------------------------------------------------ the plan
 
-function olderFirst(a: ExistingRow, b: ExistingRow): number {
-	const ta = a.createdTime ? Date.parse(a.createdTime) : 0;
-	const tb = b.createdTime ? Date.parse(b.createdTime) : 0;
-	return ta - tb || a.id.localeCompare(b.id);
+/** How Notion values compare, show and read as empty, and how Notion Sync's messages name things. */
+export const NOTION_VALUE_RULES: ValueRules<Canonical> = {
+	service: 'notion',
+	serviceLabel: 'Notion',
+	record: 'row',
+	records: 'rows',
+	ids: 'pages',
+	duplicateHint: 'remove the extra rows or set "On Duplicate Keys" to update the oldest',
+	archiveHint:
+		'If the input really is complete, raise "Max Share of Rows to Archive" or turn on "Allow Archiving Above the Limit"; otherwise check the node that feeds this one',
+	equal: canonicalEqual,
+	isEmpty: isEmptyCanonical,
+	display: displayCanonical,
+};
+
+function canonicalValues(desired: DesiredRow): Record<string, Canonical> {
+	const values: Record<string, Canonical> = {};
+	for (const [name, value] of Object.entries(desired.properties)) values[name] = value.canonical;
+	return values;
+}
+
+function writesOf(desired: DesiredRow, changed: string[]): Record<string, PropertyWrite> {
+	const writes: Record<string, PropertyWrite> = {};
+	for (const name of changed) writes[name] = desired.properties[name].write;
+	return writes;
 }
 
 /** Diff desired rows against one existing row: only properties whose canonical value differs. */
 export function diffRow(desired: DesiredRow, existing: ExistingRow | undefined): Pick<PlannedRow, 'changed' | 'writes' | 'changes'> {
-	const changed: string[] = [];
-	const writes: Record<string, PropertyWrite> = {};
-	const changes: Record<string, { from: unknown; to: unknown }> = {};
-	for (const [name, value] of Object.entries(desired.properties)) {
-		const before = existing ? existing.values[name] : undefined;
-		if (existing && before !== undefined && canonicalEqual(before, value.canonical)) continue;
-		if (!existing && isEmptyCanonical(value.canonical)) continue;
-		changed.push(name);
-		writes[name] = value.write;
-		changes[name] = { from: before === undefined ? null : displayCanonical(before), to: displayCanonical(value.canonical) };
-	}
-	return { changed, writes, changes };
+	const { changed, changes } = diffValues(canonicalValues(desired), existing?.values, NOTION_VALUE_RULES);
+	return { changed, writes: writesOf(desired, changed), changes };
 }
 
 function isEmptyCanonical(c: Canonical): boolean {
 	return c === null || c === '' || c === false || (Array.isArray(c) && c.length === 0);
 }
 
-/** The pure plan: what to create, update, leave alone and archive. */
+/** The pure plan (lib/sync's planner with Notion's values): what to create, update, leave alone and archive. */
 export function planSync(existing: ExistingRow[], desired: Array<DesiredRow | FailedRow>, options: PlanOptions = {}): SyncPlan {
-	const byKey = new Map<string, ExistingRow[]>();
-	let blankKeyRows = 0;
-	for (const row of existing) {
-		if (row.key === null) {
-			blankKeyRows += 1;
-			continue;
-		}
-		const list = byKey.get(row.key);
-		if (list) list.push(row);
-		else byKey.set(row.key, [row]);
-	}
-	const duplicateKeys: SyncPlan['duplicateKeys'] = [];
-	for (const [key, rows] of byKey) {
-		if (rows.length > 1) {
-			rows.sort(olderFirst);
-			duplicateKeys.push({ key, pageIds: rows.map((r) => r.id) });
-		}
-	}
-	const seenInput = new Map<string, number>();
-	const rows: PlannedRow[] = [];
-	for (const entry of desired) {
-		if ('error' in entry) {
-			rows.push({ index: entry.index, key: entry.key, action: 'failed', changed: [], writes: {}, changes: {}, error: entry.error });
-			continue;
-		}
-		const earlier = seenInput.get(entry.key);
-		if (earlier !== undefined) {
-			rows.push({
-				index: entry.index,
-				key: entry.key,
-				action: 'failed',
-				changed: [],
-				writes: {},
-				changes: {},
-				error: new SyncError(`Item ${entry.index} has the same key '${entry.key}' as item ${earlier}; each key may appear once per run`, {
-					service: 'notion',
-					itemIndex: entry.index,
-					field: 'key',
-					received: entry.key,
-				}),
-			});
-			continue;
-		}
-		seenInput.set(entry.key, entry.index);
-		const matches = byKey.get(entry.key) ?? [];
-		if (matches.length > 1 && (options.onDuplicate ?? 'fail') === 'fail') {
-			rows.push({
-				index: entry.index,
-				key: entry.key,
-				action: 'failed',
-				changed: [],
-				writes: {},
-				changes: {},
-				duplicates: matches.map((m) => m.id),
-				error: new SyncError(
-					`${matches.length} Notion rows share the key '${entry.key}' (pages ${matches.map((m) => m.id).join(', ')}); remove the extra rows or set "On Duplicate Keys" to update the oldest`,
-					{ service: 'notion', itemIndex: entry.index, field: 'key', received: entry.key },
-				),
-			});
-			continue;
-		}
-		const target = matches[0];
-		const diff = diffRow(entry, target);
-		rows.push({
-			index: entry.index,
-			key: entry.key,
-			action: !target ? 'create' : diff.changed.length ? 'update' : 'unchanged',
-			pageId: target?.id,
-			url: target?.url,
-			...diff,
-			duplicates: matches.length > 1 ? matches.slice(1).map((m) => m.id) : undefined,
-		});
-	}
-	const plan: SyncPlan = { rows, archive: [], blankKeyRows, duplicateKeys };
-	if (options.mirror) {
-		const keyless = desired.filter((d) => 'error' in d && d.key === undefined);
-		if (desired.length === 0) {
-			plan.archiveSkipped = 'the input is empty, and an empty input never archives rows';
-		} else if (keyless.length) {
-			plan.archiveSkipped = `${keyless.length} input item(s) failed before their key was known, so no row was archived`;
-		} else {
-			const wanted = new Set(desired.map((d) => d.key).filter((k): k is string => k !== undefined));
-			for (const [key, list] of byKey) if (!wanted.has(key)) plan.archive.push(...list);
-			const keyed = existing.length - blankKeyRows;
-			const share = options.maxArchiveShare ?? DEFAULT_MAX_ARCHIVE_SHARE;
-			if (plan.archive.length && keyed > 0 && plan.archive.length / keyed > share && !options.allowMassArchive) {
-				plan.archiveRefused =
-					`Mirror would archive ${plan.archive.length} of ${keyed} rows (${Math.round((plan.archive.length / keyed) * 100)} %), more than the allowed ${Math.round(share * 100)} %, ` +
-					`so nothing was written. If the input really is complete, raise "Max Share of Rows to Archive" or turn on "Allow Archiving Above the Limit"; otherwise check the node that feeds this one`;
-			}
-		}
-	}
-	return plan;
+	const byIndex = new Map<number, DesiredRow>();
+	const entries = desired.map((d) => {
+		if ('error' in d) return d;
+		byIndex.set(d.index, d);
+		return { index: d.index, key: d.key, values: canonicalValues(d) };
+	});
+	const plan = planRecords(existing, entries, NOTION_VALUE_RULES, options);
+	const rows: PlannedRow[] = plan.records.map((r) => {
+		const source = byIndex.get(r.index);
+		return {
+			index: r.index,
+			key: r.key,
+			action: r.action,
+			pageId: r.target?.id,
+			url: r.target?.url,
+			changed: r.changed,
+			writes: source && r.action !== 'failed' ? writesOf(source, r.changed) : {},
+			changes: r.changes,
+			duplicates: r.duplicates,
+			error: r.error,
+		};
+	});
+	return {
+		rows,
+		archive: plan.archive,
+		blankKeyRows: plan.blankKeyRecords,
+		duplicateKeys: plan.duplicateKeys.map((d) => ({ key: d.key, pageIds: d.ids })),
+		archiveSkipped: plan.archiveSkipped,
+		archiveRefused: plan.archiveRefused,
+	};
 }
 
 // ------------------------------------------------------------------------------------------------ execution
@@ -388,9 +330,7 @@ export function planSync(existing: ExistingRow[], desired: Array<DesiredRow | Fa
  * The one vocabulary of row results: `created`, `updated`, `unchanged`, `archived`, `failed`; a dry run reports
  * `wouldCreate`, `wouldUpdate`, `wouldArchive` (and `unchanged` / `failed` as they are).
  */
-export type RowAction = 'created' | 'updated' | 'unchanged' | 'archived' | 'failed' | 'wouldCreate' | 'wouldUpdate' | 'wouldArchive';
-
-const DRY_RUN_ACTION: Record<PlanAction, RowAction> = { create: 'wouldCreate', update: 'wouldUpdate', unchanged: 'unchanged', failed: 'failed' };
+export type RowAction = SyncAction;
 
 export interface RowResult {
 	index?: number;
