@@ -1,3 +1,4 @@
 export * from './client';
 export * from './pacing';
 export * from './schemas';
+export * from './sync';
