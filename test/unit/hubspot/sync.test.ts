@@ -206,6 +206,32 @@ describe('syncHubSpotRecords against the emulator', () => {
 		}
 	});
 
+	it('never writes a key whose existing record could not be read', async () => {
+		// More 502s than the client retries a read: the read of the one chunk fails.
+		emu().scriptFaults(Array.from({ length: 20 }, () => ({ status: 502 })), /batch\/read/);
+		const [a] = domains();
+		const result = await syncHubSpotRecords(client(), 'companies', { uniqueProperty: 'domain', rows: [{ key: a, properties: { [SCORE]: 1 } }, { key: 'unknown.example', properties: { [SCORE]: 2 } }] });
+		expect(result.map((r) => r.action)).toEqual(['failed', 'failed']);
+		expect(result[1].error?.message).toMatch(/the existing record for 'unknown.example' could not be read, so nothing was written for it/);
+		expect(emu().count(UPDATE) + emu().count(CREATE)).toBe(0);
+	});
+
+	it('throws while nothing is written; after a write, a credential failure fails the rest unsent', async () => {
+		const [a, b] = domains();
+		const input = [
+			{ key: a, properties: { [SCORE]: 1 } },
+			{ key: 'new.example', properties: { [SCORE]: 2 } },
+		];
+		emu().scriptFaults([{ status: 401 }], /batch\/update/);
+		await expect(syncHubSpotRecords(client(), 'companies', { uniqueProperty: 'domain', rows: input })).rejects.toMatchObject({ httpStatus: 401 });
+		expect(emu().count(CREATE)).toBe(0);
+		emu().scriptFaults([{ status: 401 }], /batch\/create/);
+		const result = await syncHubSpotRecords(client(), 'companies', { uniqueProperty: 'domain', rows: [...input, { key: b, properties: { [SCORE]: 3 } }] });
+		expect(result.map((r) => r.action)).toEqual(['updated', 'failed', 'updated']);
+		expect(result[1].error?.message).toMatch(/\('new.example'\) was not written: an earlier write failed with/);
+		expect(withDomain('new.example')).toHaveLength(0);
+	});
+
 	it('refuses a missing unique property before any call', async () => {
 		await expect(syncHubSpotRecords(client(), 'companies', { uniqueProperty: ' ', rows: [] })).rejects.toThrow(/needs a property with unique values/);
 		await expect(syncHubSpotRecords(client(), 'contacts', { uniqueProperty: 'hs_object_id', rows: [] })).rejects.toThrow(/for example email/);
