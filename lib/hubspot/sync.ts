@@ -101,7 +101,10 @@ function existingOf(object: HubSpotObject, uniqueProperty: string, names: string
 function worthLookingUp(error: MspOpsError | undefined): boolean {
 	if (!error || error instanceof ValidationError) return false;
 	if (error.httpStatus === 409 || error.code === 'CONFLICT' || error.code === 'NO_RESULT') return true;
-	return error.httpStatus === undefined ? error.code === undefined || !['VALIDATION_ERROR', 'DUPLICATE_INPUT'].includes(error.code) : error.httpStatus >= 500;
+	// No HTTP status: a lost connection or timeout (the client says "may or may not have been written"), not an input
+	// HubSpot refused in a 207 answer (those are final and not retryable).
+	if (error.httpStatus === undefined) return error.retryable || /may or may not have been written/.test(error.message);
+	return error.httpStatus >= 500;
 }
 
 function validateRow(row: HubSpotSyncRow, index: number, uniqueProperty: string): DesiredRecord<HubSpotSyncValue> | FailedInput {

@@ -152,6 +152,19 @@ describe('syncHubSpotRecords against the emulator', () => {
 		expect(withDomain('maybe.example')).toHaveLength(1);
 	});
 
+	it('a create whose connection was reset is looked up too; an input HubSpot refused is not', async () => {
+		emu().scriptFaults([{ reset: true }], /batch\/create/);
+		const reset = await syncHubSpotRecords(client(), 'companies', { uniqueProperty: 'domain', rows: [{ key: 'reset.example', properties: { [SCORE]: 1 } }] });
+		expect(reset[0].error?.message).toMatch(/may or may not have been written.*Looked up by domain: it is not in HubSpot/);
+		expect(counts()).toEqual({ reads: 2, updates: 0, creates: 1 });
+		emu().clearLog();
+		// An unknown property is refused for that input alone (207): final, so no look-up.
+		const refused = await syncHubSpotRecords(client(), 'companies', { uniqueProperty: 'domain', rows: [{ key: 'refused.example', properties: { no_such_property: 'x' } }] });
+		expect(refused[0]).toMatchObject({ action: 'failed', error: { code: 'VALIDATION_ERROR' } });
+		expect(refused[0].error?.message).not.toMatch(/Looked up/);
+		expect(counts()).toEqual({ reads: 1, updates: 0, creates: 1 });
+	});
+
 	it('a create that was applied but whose answer was lost is found by its key and not created again', async () => {
 		const hs = emu() as unknown as { batchCreate(type: string, req: unknown): unknown };
 		const original = hs.batchCreate.bind(emu());
