@@ -344,7 +344,7 @@ async function recoverCreates(
 	try {
 		outcomes = await client.batchUpdate(type, adopt.map((a) => ({ id: a.id, properties: pick(valuesOf.get(a.index)!, a.changed) })));
 	} catch (error) {
-		outcomes = adopt.map((a, i) => ({ index: i, status: 'failed', error: isMspOpsError(error) ? error : new SyncError(String(error), { service: 'hubspot' }) }));
+		outcomes = adopt.map((_, i) => ({ index: i, status: 'failed', error: isMspOpsError(error) ? error : new SyncError(String(error), { service: 'hubspot' }) }));
 	}
 	outcomes.forEach((o, i) => {
 		if (o.status !== 'updated') failRow(byIndex.get(adopt[i].index)!, o.error);
