@@ -97,7 +97,24 @@ function route(req: RawRequest, headers: Record<string, string | number>): Route
 	};
 }
 
-export function sendRaw(req: RawRequest): Promise<RawResponse> {
+/**
+ * One exchange. A keep-alive socket that the server closed while it sat idle fails the next request sent on it with
+ * ECONNRESET before any answer; that request never reached a live connection, so it is sent once more on a new
+ * socket (the case Node's documentation describes for `request.reusedSocket`). Any other failure is the caller's.
+ */
+export async function sendRaw(req: RawRequest): Promise<RawResponse> {
+	try {
+		return await sendOnce(req);
+	} catch (error) {
+		if (error instanceof StaleSocketError) return sendOnce(req);
+		throw error;
+	}
+}
+
+/** ECONNRESET on a reused keep-alive socket before any byte of an answer. */
+class StaleSocketError extends TransportError {}
+
+function sendOnce(req: RawRequest): Promise<RawResponse> {
 	return new Promise<RawResponse>((resolve, reject) => {
 		const headers: Record<string, string | number> = { ...req.headers };
 		if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
@@ -111,6 +128,7 @@ export function sendRaw(req: RawRequest): Promise<RawResponse> {
 		const { mod, options: routeOptions } = target;
 		let connected = false;
 		let settled = false;
+		let answered = false;
 		// The whole exchange is bounded by an AbortSignal timer (the socket timeout below only fires on inactivity).
 		// It needs no timer globals, and once the exchange settles the listener is removed and the signal is dropped.
 		const deadline = AbortSignal.timeout(Math.max(1, req.timeoutMs));
@@ -126,6 +144,7 @@ export function sendRaw(req: RawRequest): Promise<RawResponse> {
 			target.url,
 			{ ...routeOptions, method: req.method, headers, timeout: req.timeoutMs, signal: req.signal },
 			(res) => {
+				answered = true;
 				const chunks: Buffer[] = [];
 				res.on('data', (chunk: Buffer) => chunks.push(chunk));
 				res.on('end', () => {
@@ -156,6 +175,7 @@ export function sendRaw(req: RawRequest): Promise<RawResponse> {
 			// The tunnel was never opened: nothing reached the target, so the request may be sent again.
 			if (error instanceof ProxyTunnelError) return fail(new TransportError(error.message, error.code, false));
 			const code = error.code ?? (error.name === 'AbortError' ? 'ABORTED' : 'ECONNRESET');
+			if (code === 'ECONNRESET' && request.reusedSocket && !answered) return fail(new StaleSocketError(error.message || code, code, true));
 			const neverSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || !connected;
 			fail(new TransportError(error.message || code, code, !neverSent));
 		});
