@@ -18,6 +18,7 @@ export const WORKFLOW_CREDENTIAL_IDS = {
 	ninjaOne: 'ninjaCred0000001',
 	notion: 'notionCred000001',
 	supabase: 'supabaseCred0001',
+	hubspot: 'hubspotCred00001',
 } as const;
 
 export function sandboxCredentials(sandbox: Sandbox): ImportedCredential[] {
@@ -49,6 +50,9 @@ export function sandboxCredentials(sandbox: Sandbox): ImportedCredential[] {
 			type: 'mspNotionApi',
 			data: { token: credentials.notionToken, baseUrl: urls.notion, notionVersion: '2025-09-03', requestsPerSecond: 3, burst: 3 },
 		});
+	}
+	if (urls.hubspot) {
+		out.push({ id: WORKFLOW_CREDENTIAL_IDS.hubspot, name: 'HubSpot', type: 'mspHubSpotApi', data: { accessToken: credentials.hubspotToken, baseUrl: urls.hubspot, tier: 'freeStarter' } });
 	}
 	if (urls.supabase) {
 		// n8n's own Supabase credential type: the built-in Supabase node and the package's ops log both use it.
