@@ -8,7 +8,17 @@ import { sendRaw } from './transport';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-export function createRawFetch(options: { timeoutMs?: number } = {}): typeof fetch {
+export interface RawFetchOptions {
+	timeoutMs?: number;
+	/**
+	 * Ask for a new connection per request (`Connection: close`), for a caller that sends a few writes far apart: a
+	 * kept-alive socket left idle between them may be closed by the server just as the next write goes out, and a
+	 * write (POST) lost that way cannot be resent safely.
+	 */
+	closeConnections?: boolean;
+}
+
+export function createRawFetch(options: RawFetchOptions = {}): typeof fetch {
 	const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	return async (input, init = {}) => {
 		const request = input instanceof Request ? input : undefined;
@@ -18,6 +28,7 @@ export function createRawFetch(options: { timeoutMs?: number } = {}): typeof fet
 		new Headers(init.headers ?? request?.headers).forEach((value, key) => {
 			headers[key] = value;
 		});
+		if (options.closeConnections) headers.connection = 'close';
 		let body: string | Buffer | undefined;
 		const raw = init.body ?? (request && request.body ? Buffer.from(await request.arrayBuffer()) : undefined);
 		if (typeof raw === 'string' || Buffer.isBuffer(raw)) body = raw;

@@ -97,16 +97,20 @@ function route(req: RawRequest, headers: Record<string, string | number>): Route
 	};
 }
 
+/** Methods whose repetition changes nothing (RFC 9110, section 9.2.2). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
 /**
  * One exchange. A keep-alive socket that the server closed while it sat idle fails the next request sent on it with
- * ECONNRESET before any answer; that request never reached a live connection, so it is sent once more on a new
- * socket (the case Node's documentation describes for `request.reusedSocket`). Any other failure is the caller's.
+ * ECONNRESET before any answer (`request.reusedSocket` in Node's documentation). An idempotent request is then sent
+ * once more on a new socket; any other request fails as it is, because a server may also reset after acting on it,
+ * and only the caller knows how to check (creates are looked up by key; the ops log avoids idle sockets instead).
  */
 export async function sendRaw(req: RawRequest): Promise<RawResponse> {
 	try {
 		return await sendOnce(req);
 	} catch (error) {
-		if (error instanceof StaleSocketError) return sendOnce(req);
+		if (error instanceof StaleSocketError && IDEMPOTENT.has(req.method.toUpperCase())) return sendOnce(req);
 		throw error;
 	}
 }

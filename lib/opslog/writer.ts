@@ -110,7 +110,7 @@ function clientFor(url: string, key: string, timeoutMs: number, fetchImpl?: type
 	const client = createClient(url, key, {
 		auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
 		// The package's own HTTP path by default, so the ops log honours HTTP(S)_PROXY / NO_PROXY like every node.
-		global: { fetch: timeoutFetch(fetchImpl ?? createRawFetch({ timeoutMs }), timeoutMs) },
+		global: { fetch: timeoutFetch(fetchImpl ?? createRawFetch({ timeoutMs, closeConnections: true }), timeoutMs) },
 		realtime: { transport: NoRealtime as unknown as RealtimeTransport },
 	});
 	if (!fetchImpl) {

@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createRawFetch } from '../../../lib/http/rawFetch';
 import { sendRaw, TransportError } from '../../../lib/http/transport';
 
 /**
@@ -26,7 +27,7 @@ describe('transport: a stale keep-alive socket', () => {
 			}
 			// `/close` answers and ends the connection, so the client keeps no socket in its pool.
 			const close = req.url === '/close';
-			res.writeHead(200, { 'content-type': 'application/json', connection: close ? 'close' : 'keep-alive' }).end('{"ok":true}');
+			res.writeHead(200, { 'content-type': 'application/json', ...(close ? { connection: 'close' } : {}) }).end('{"ok":true}');
 		});
 		server.on('connection', (socket) => ((socket as { msId?: number }).msId = ++sockets));
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -43,6 +44,21 @@ describe('transport: a stale keep-alive socket', () => {
 		expect(JSON.parse(second.body.toString())).toEqual({ ok: true });
 		// /two reached the server twice: on the stale socket (dropped) and on a new one (answered).
 		expect(seen.filter((s) => s.path === '/two').map((s) => s.socket)).toEqual([1, 2]);
+	});
+
+	it('does not resend a POST: the server may have acted on it', async () => {
+		expect((await get('/warm')).status).toBe(200);
+		const before = seen.length;
+		await expect(sendRaw({ method: 'POST', url: new URL('/write', url), headers: {}, body: '{}', timeoutMs: 5_000 })).rejects.toBeInstanceOf(TransportError);
+		expect(seen.length - before).toBe(1);
+	});
+
+	it('a raw fetch with closeConnections opens a connection per request, so no write goes out on an idle socket', async () => {
+		const fetchClosing = createRawFetch({ closeConnections: true });
+		const first = sockets;
+		for (const path of ['/a', '/b', '/c']) expect((await fetchClosing(new URL(path, url).href, { method: 'POST', body: '{}' })).status).toBe(200);
+		expect(sockets - first).toBe(3);
+		expect(seen.slice(-3).map((s) => s.path)).toEqual(['/a', '/b', '/c']);
 	});
 
 	it('does not resend a reset on a fresh connection', async () => {

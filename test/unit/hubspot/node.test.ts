@@ -81,6 +81,19 @@ describe('HubSpot CRM node (fake IExecuteFunctions, sandbox)', () => {
 		expect(out.map((o) => o.json.id)).toEqual([target.id]);
 	});
 
+	it('Search with filter groups (JSON): groups are ORed; more than 5 groups is refused with the parameter named', async () => {
+		const [a, b] = companies();
+		const groups = [a, b].map((c) => ({ filters: [{ propertyName: 'domain', operator: 'EQ', value: c.properties.domain }] }));
+		const out = await runNode(node, {
+			params: { resource: 'company', operation: 'search', filterGroupsJson: JSON.stringify(groups), query: '', returnAll: true, returnProperties: 'domain' },
+			credentials: creds(),
+		});
+		expect(out.map((o) => o.json.id).sort()).toEqual([a.id, b.id].sort());
+		await expect(
+			runNode(node, { params: { resource: 'company', operation: 'search', filterGroupsJson: Array(6).fill(groups[0]), query: '', returnAll: true, returnProperties: '' }, credentials: creds() }),
+		).rejects.toThrow(/Filter Groups \(JSON\).*at most 5 entries/);
+	});
+
 	it('Property > Ensure creates the MSP fields and their group once', async () => {
 		const params = { resource: 'property', operation: 'ensure', objectType: 'companies', preset: 'mspHealth', groupName: 'msp_ops', groupLabel: 'MSP Ops' };
 		const first = await runNode(node, { params, credentials: creds() });

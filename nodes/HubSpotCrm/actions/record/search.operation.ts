@@ -48,6 +48,15 @@ export const description: INodeProperties[] = [
 		],
 	},
 	{
+		displayName: 'Filter Groups (JSON)',
+		name: 'filterGroupsJson',
+		type: 'json',
+		default: '',
+		placeholder: '[{"filters":[{"propertyName":"city","operator":"EQ","value":"Albany"}]},{"filters":[{"propertyName":"state","operator":"EQ","value":"NY"}]}]',
+		description: 'HubSpot filterGroups: groups are ORed, filters in a group ANDed (up to 5 groups, 10 filters each, 25 in all). Used instead of Filters when set.',
+		displayOptions: { show },
+	},
+	{
 		displayName: 'Query',
 		name: 'query',
 		type: 'string',
@@ -59,19 +68,42 @@ export const description: INodeProperties[] = [
 	propertiesToReturnParameter(['search']),
 ];
 
+const filterSchema = z.object({ propertyName: z.string().trim().min(1, 'a property name'), operator: z.enum(OPERATORS), value: z.unknown().optional() });
+const filterGroupsSchema = z
+	.array(z.object({ filters: z.array(filterSchema.strict()).min(1).max(10, 'at most 10 filters per group') }).strict())
+	.max(5, 'at most 5 filter groups')
+	.refine((groups) => groups.reduce((n, g) => n + g.filters.length, 0) <= 25, 'at most 25 filters in all');
+
+function readFilterGroups(ctx: IExecuteFunctions, i: number): Array<{ filters: z.infer<typeof filterSchema>[] }> | undefined {
+	const raw = ctx.getNodeParameter('filterGroupsJson', i, '') as unknown;
+	if (raw === '' || raw === undefined || raw === null) return undefined;
+	let value = raw;
+	if (typeof raw === 'string') {
+		try {
+			value = JSON.parse(raw);
+		} catch {
+			value = raw;
+		}
+	}
+	return parseWith(filterGroupsSchema, value, { what: "parameter 'Filter Groups (JSON)'", service: 'hubspot', operation: 'searchRecords', itemIndex: i });
+}
+
 const filtersSchema = z
-	.array(z.object({ propertyName: z.string().trim().min(1, 'a property name'), operator: z.enum(OPERATORS), value: z.unknown().optional() }))
+	.array(filterSchema)
 	.max(10, 'at most 10 filters (HubSpot\'s limit per group)');
 
 /** POST /crm/v3/objects/{type}/search, 200 per page on the search bucket; fails rather than stop silently at 10,000. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return runPerItemWith(this, () => getHubSpotClient(this), async (client, i) => {
-		const filters = parseWith(filtersSchema, this.getNodeParameter('filters.values', i, []), { what: "parameter 'Filters'", service: 'hubspot', operation: 'searchRecords', itemIndex: i });
+		const groups = readFilterGroups(this, i) ?? [{ filters: parseWith(filtersSchema, this.getNodeParameter('filters.values', i, []), { what: "parameter 'Filters'", service: 'hubspot', operation: 'searchRecords', itemIndex: i }) }];
+		const filterGroups = groups
+			.filter((g) => g.filters.length)
+			.map((g) => ({
+				filters: g.filters.map((f) => (f.operator.endsWith('HAS_PROPERTY') ? { propertyName: f.propertyName, operator: f.operator } : { propertyName: f.propertyName, operator: f.operator, value: String(f.value ?? '') })),
+			}));
 		const query = String(this.getNodeParameter('query', i, '') ?? '').trim();
 		const result = await client.search(objectTypeOf(this), {
-			filterGroups: filters.length
-				? [{ filters: filters.map((f) => (f.operator.endsWith('HAS_PROPERTY') ? { propertyName: f.propertyName, operator: f.operator } : { propertyName: f.propertyName, operator: f.operator, value: String(f.value ?? '') })) }]
-				: undefined,
+			filterGroups: filterGroups.length ? filterGroups : undefined,
 			query: query || undefined,
 			properties: readReturnProperties(this, i),
 			limit: readLimit(this, i, 'searchRecords'),
