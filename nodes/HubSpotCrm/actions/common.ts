@@ -64,27 +64,7 @@ export function propertiesToReturnParameter(operations: string[]): INodeProperti
 	};
 }
 
-export function returnAllAndLimit(show: Record<string, string[]>): INodeProperties[] {
-	return [
-		{
-			displayName: 'Return All',
-			name: 'returnAll',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to return all results or only up to a given limit',
-			displayOptions: { show },
-		},
-		{
-			displayName: 'Limit',
-			name: 'limit',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 50,
-			description: 'Max number of results to return',
-			displayOptions: { show: { ...show, returnAll: [false] } },
-		},
-	];
-}
+export { returnAllAndLimit } from '../../shared/parameters';
 
 const nameSchema = z.string().trim().regex(/^[a-z0-9_]+$/, 'an internal property name (lower case letters, digits and _)');
 const valuesSchema = z.array(z.object({ name: nameSchema, value: z.unknown() }));

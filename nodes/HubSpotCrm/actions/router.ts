@@ -1,4 +1,4 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { routerFor, type OperationModule } from '../../shared/router';
 import * as propertyEnsure from './property/ensure.operation';
 import * as propertyGetAll from './property/getAll.operation';
 import * as recordCreate from './record/create.operation';
@@ -9,9 +9,7 @@ import * as recordSearch from './record/search.operation';
 import * as recordUpdate from './record/update.operation';
 import * as recordUpsert from './record/upsert.operation';
 
-type Operation = { execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[]> };
-
-const recordOperations: Record<string, Operation> = {
+const recordOperations: Record<string, OperationModule> = {
 	create: recordCreate,
 	delete: recordDelete,
 	get: recordGet,
@@ -21,16 +19,10 @@ const recordOperations: Record<string, Operation> = {
 	upsert: recordUpsert,
 };
 
-export const operations: Record<string, Record<string, Operation>> = {
+export const operations: Record<string, Record<string, OperationModule>> = {
 	company: recordOperations,
 	contact: recordOperations,
 	property: { ensure: propertyEnsure, getAll: propertyGetAll },
 };
 
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const op = operations[resource]?.[operation];
-	if (!op) throw new NodeOperationError(this.getNode(), `Unsupported operation ${resource}/${operation}`);
-	return [await op.execute.call(this)];
-}
+export const router = routerFor(operations);

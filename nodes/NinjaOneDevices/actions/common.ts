@@ -5,38 +5,8 @@ import { parseWith } from '../../../lib/validation';
 
 type Show = NonNullable<IDisplayOptions['show']>;
 
-export function returnAllAndLimit(show: Show, _what = 'results'): INodeProperties[] {
-	return [
-		{
-			displayName: 'Return All',
-			name: 'returnAll',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to return all results or only up to a given limit',
-			displayOptions: { show },
-		},
-		{
-			displayName: 'Limit',
-			name: 'limit',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 50,
-			description: 'Max number of results to return',
-			displayOptions: { show: { ...show, returnAll: [false] } },
-		},
-	];
-}
-
-export function simplifyParameter(show: Show): INodeProperties {
-	return {
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-		displayOptions: { show },
-	};
-}
+// Shared with every node of the package (nodes/shared/parameters.ts).
+export { returnAllAndLimit, simplifyParameter } from '../../shared/parameters';
 
 export function deviceFilterParameter(show: Show): INodeProperties {
 	return {

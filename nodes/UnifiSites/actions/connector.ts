@@ -142,12 +142,15 @@ export async function readThroughConnector(ctx: IExecuteFunctions, i: number, re
 	return result;
 }
 
+/** Records (or, with Simplify off, the raw objects) up to `limit`. */
+export function entryItems(entries: ConsoleEntry[], simplify: boolean, limit: number | undefined): IDataObject[] {
+	const kept = limit === undefined ? entries : entries.slice(0, limit);
+	return kept.map((e) => (simplify ? e.record : e.raw) as unknown as IDataObject);
+}
+
 /** Records (or raw objects) up to `limit`, then one item per console that was skipped, unreachable or partly read. */
 export function connectorItems(result: ConsoleReadResult, entries: ConsoleEntry[], simplify: boolean, limit: number | undefined): IDataObject[] {
-	const kept = limit === undefined ? entries : entries.slice(0, limit);
-	const out = kept.map((e) => (simplify ? e.record : e.raw) as unknown as IDataObject);
-	for (const status of result.consoles) out.push(status as unknown as IDataObject);
-	return out;
+	return [...entryItems(entries, simplify, limit), ...(result.consoles as unknown as IDataObject[])];
 }
 
 function warnAboutConsoles(ctx: IExecuteFunctions, result: ConsoleReadResult): void {

@@ -1,4 +1,4 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { routerFor, type OperationModule } from '../../shared/router';
 import * as clientGetAll from './client/getAll.operation';
 import * as deviceGetAll from './device/getAll.operation';
 import * as hostGet from './host/get.operation';
@@ -8,9 +8,7 @@ import * as networkGetAll from './network/getAll.operation';
 import * as siteGet from './site/get.operation';
 import * as siteGetAll from './site/getAll.operation';
 
-type Operation = { execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[]> };
-
-export const operations: Record<string, Record<string, Operation>> = {
+export const operations: Record<string, Record<string, OperationModule>> = {
 	client: { getAll: clientGetAll },
 	device: { getAll: deviceGetAll },
 	host: { get: hostGet, getAll: hostGetAll },
@@ -19,10 +17,4 @@ export const operations: Record<string, Record<string, Operation>> = {
 	site: { get: siteGet, getAll: siteGetAll },
 };
 
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const op = operations[resource]?.[operation];
-	if (!op) throw new NodeOperationError(this.getNode(), `Unsupported operation ${resource}/${operation}`);
-	return [await op.execute.call(this)];
-}
+export const router = routerFor(operations);

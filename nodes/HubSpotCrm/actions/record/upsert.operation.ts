@@ -52,12 +52,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const client = await getHubSpotClient(this);
 	const rows = items.map((_, i) => ({ key: String(this.getNodeParameter('matchValue', i, '') ?? '').trim(), properties: readPropertyValues(this, i, 'upsertRecords') }));
 	const results = await syncHubSpotRecords(client, objectTypeOf(this), { uniqueProperty, rows, dryRun: this.getNodeParameter('dryRun', 0, false) as boolean });
-	return outcomeItems(
-		this,
-		results.map((r) => ({ index: r.index, status: r.action === 'failed' ? 'failed' : 'found', error: r.error })),
-		(o) => {
-			const r = results.find((x) => x.index === o.index)!;
-			return { action: r.action, id: r.id ?? null, [uniqueProperty]: r.key, changed: r.changed };
-		},
-	);
+	const byIndex = new Map(results.map((r) => [r.index, r]));
+	const outcomes = results.map((r) => ({ index: r.index, status: r.action === 'failed' ? ('failed' as const) : ('found' as const), error: r.error }));
+	return outcomeItems(this, outcomes, (o) => {
+		const r = byIndex.get(o.index)!;
+		return { action: r.action, id: r.id ?? null, [uniqueProperty]: r.key, changed: r.changed };
+	});
 }

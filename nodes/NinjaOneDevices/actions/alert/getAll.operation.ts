@@ -28,7 +28,7 @@ export const description: INodeProperties[] = [
 		description: 'Only alerts of this source type (for example AGENT_OFFLINE, CONDITION_AGENT_DISK_FREE_SPACE)',
 		displayOptions: { show },
 	},
-	...returnAllAndLimit(show, 'alerts'),
+	...returnAllAndLimit(show),
 	simplifyParameter(show),
 ];
 

@@ -17,7 +17,7 @@ export const description: INodeProperties[] = [
 		description: 'Whether to read /v2/devices-detailed (OS, system, IP and MAC addresses) instead of the short device list',
 		displayOptions: { show },
 	},
-	...returnAllAndLimit(show, 'devices'),
+	...returnAllAndLimit(show),
 	simplifyParameter(show),
 ];
 

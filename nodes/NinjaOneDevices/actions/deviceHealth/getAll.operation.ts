@@ -33,7 +33,7 @@ export const description: INodeProperties[] = [
 		description: 'Only devices in these states (none selected: all)',
 		displayOptions: { show },
 	},
-	...returnAllAndLimit(show, 'devices'),
+	...returnAllAndLimit(show),
 	simplifyParameter(show),
 ];
 

@@ -7,7 +7,7 @@ import { readLimit, readSimplify, returnAllAndLimit, simplifyParameter } from '.
 const show = { resource: ['organization'], operation: ['getAll'] };
 
 export const description: INodeProperties[] = [
-	...returnAllAndLimit(show, 'organizations'),
+	...returnAllAndLimit(show),
 	simplifyParameter(show),
 	{
 		displayName: 'UniFi Site ID Field',

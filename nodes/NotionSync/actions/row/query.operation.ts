@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { queryParamsSchema, queryRows } from '../../../../lib/notion';
 import { parseWith } from '../../../../lib/validation';
 import { runPerItemWith } from '../../../shared/n8nAdapter';
+import { returnAllAndLimit } from '../../../shared/parameters';
 import { getNotionTransport } from '../../transport';
 import { databaseLocator, dataSourceFromParameters, dataSourceLocator } from '../common';
 
@@ -10,23 +11,7 @@ const show = { resource: ['row'], operation: ['query'] };
 export const description: INodeProperties[] = [
 	databaseLocator(show),
 	dataSourceLocator(show),
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...show, returnAll: [false] } },
-	},
+	...returnAllAndLimit(show),
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -3,7 +3,7 @@ import { isWifiClient, simplifyWifiClient } from '../../../../lib/unifi';
 import { runPerItemWith } from '../../../shared/n8nAdapter';
 import { getNetworkConsole } from '../../transport';
 import { localSiteParameters, readLimit, readSimplify, returnAllAndLimit, simplifyParameter } from '../common';
-import { connectorItems, connectorOptionsParameter, connectorScopeParameters, readLocalConsoleItems, readThroughConnector } from '../connector';
+import { connectorItems, connectorOptionsParameter, entryItems, connectorScopeParameters, readLocalConsoleItems, readThroughConnector } from '../connector';
 import { localSiteResolver } from '../localSites';
 
 const show = { resource: ['client'], operation: ['getAll'] };
@@ -37,7 +37,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: viaConnector },
 	},
 	connectorOptionsParameter(viaConnector),
-	...returnAllAndLimit(show, 'clients'),
+	...returnAllAndLimit(show),
 	simplifyParameter(show),
 ];
 
@@ -66,7 +66,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const { client, api, sitesFor } = local;
 		if (api === 'integration') {
 			const entries = await readLocalConsoleItems(this, client, i, { resource: 'client', clientTypes: this.getNodeParameter('clientTypes', i, []) as string[] });
-			return (limit === undefined ? entries : entries.slice(0, limit)).map((e) => (simplify ? e.record : e.raw) as unknown as IDataObject);
+			return entryItems(entries, simplify, limit);
 		}
 		const out: IDataObject[] = [];
 		for (const site of await sitesFor(i)) {

@@ -3,7 +3,7 @@ import { simplifyDevice, type SiteRef, type StatisticsFor, type UnifiSiteManager
 import { runPerItemWith } from '../../../shared/n8nAdapter';
 import { getNetworkClient, getSiteManagerClient } from '../../transport';
 import { hostLocator, localSiteParameters, readLimit, readLocator, readSimplify, returnAllAndLimit, simplifyParameter } from '../common';
-import { connectorItems, connectorOptionsParameter, connectorScopeParameters, readLocalConsoleItems, readThroughConnector } from '../connector';
+import { connectorItems, connectorOptionsParameter, entryItems, connectorScopeParameters, readLocalConsoleItems, readThroughConnector } from '../connector';
 
 const show = { resource: ['device'], operation: ['getAll'] };
 const viaSiteManager = { ...show, source: ['siteManager'] };
@@ -37,7 +37,7 @@ export const description: INodeProperties[] = [
 		],
 	},
 	connectorOptionsParameter(viaConnector),
-	...returnAllAndLimit(show, 'devices'),
+	...returnAllAndLimit(show),
 	simplifyParameter(show),
 ];
 
@@ -65,7 +65,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				accessPointsOnly: this.getNodeParameter('accessPointsOnly', i, false) as boolean,
 				statisticsFor: this.getNodeParameter('statisticsFor', i, 'accessPoints') as StatisticsFor,
 			});
-			return (limit === undefined ? entries : entries.slice(0, limit)).map((e) => (readSimplify(this, i) ? e.record : e.raw) as unknown as IDataObject);
+			return entryItems(entries, readSimplify(this, i), limit);
 		});
 	}
 	return runPerItemWith(this, () => getSiteManagerClient(this), async (client, i) => {

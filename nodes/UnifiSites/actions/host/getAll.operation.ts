@@ -6,7 +6,7 @@ import { readLimit, readSimplify, returnAllAndLimit, simplifyParameter } from '.
 
 const show = { resource: ['host'], operation: ['getAll'] };
 
-export const description: INodeProperties[] = [...returnAllAndLimit(show, 'hosts'), simplifyParameter(show)];
+export const description: INodeProperties[] = [...returnAllAndLimit(show), simplifyParameter(show)];
 
 /** GET /v1/hosts: the consoles (UniFi OS hosts) the API key can see. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

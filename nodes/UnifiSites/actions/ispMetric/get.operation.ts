@@ -78,7 +78,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	siteLocator({ ...show, filterSite: [true] }),
-	...returnAllAndLimit(show, 'sites'),
+	...returnAllAndLimit(show),
 	simplifyParameter(show),
 ];
 

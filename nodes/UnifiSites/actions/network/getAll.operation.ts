@@ -4,7 +4,7 @@ import { simplifyNetwork } from '../../../../lib/unifi';
 import { runPerItemWith } from '../../../shared/n8nAdapter';
 import { getNetworkConsole } from '../../transport';
 import { localSiteParameters, readLimit, readSimplify, returnAllAndLimit, simplifyParameter } from '../common';
-import { connectorItems, connectorOptionsParameter, connectorScopeParameters, readLocalConsoleItems, readThroughConnector } from '../connector';
+import { connectorItems, connectorOptionsParameter, entryItems, connectorScopeParameters, readLocalConsoleItems, readThroughConnector } from '../connector';
 import { localSiteResolver } from '../localSites';
 
 const show = { resource: ['network'], operation: ['getAll'] };
@@ -25,7 +25,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	connectorOptionsParameter(viaConnector),
-	...returnAllAndLimit(show, 'networks'),
+	...returnAllAndLimit(show),
 	simplifyParameter(show),
 ];
 
@@ -51,7 +51,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const { client, api, sitesFor } = local;
 		if (api === 'integration') {
 			const entries = (await readLocalConsoleItems(this, client, i, { resource: 'network' })).filter((e) => !vlanOnly || tagged((e.record as UnifiConsoleNetworkRecord).vlan));
-			return (limit === undefined ? entries : entries.slice(0, limit)).map((e) => (simplify ? e.record : e.raw) as unknown as IDataObject);
+			return entryItems(entries, simplify, limit);
 		}
 		const out: IDataObject[] = [];
 		for (const site of await sitesFor(i)) {

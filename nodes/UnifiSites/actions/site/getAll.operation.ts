@@ -6,7 +6,7 @@ import { readLimit, readSimplify, returnAllAndLimit, simplifyParameter } from '.
 
 const show = { resource: ['site'], operation: ['getAll'] };
 
-export const description: INodeProperties[] = [...returnAllAndLimit(show, 'sites'), simplifyParameter(show)];
+export const description: INodeProperties[] = [...returnAllAndLimit(show), simplifyParameter(show)];
 
 /** GET /v1/sites: every site with its statistics (device/client counts, WAN uptime, ISP, internet issues). */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
