@@ -194,22 +194,22 @@ async function readOneConsole(
 		new UnifiIntegrationApi(siteManager.connectorHttp, { networkPath: siteManager.connectorNetworkPath(hostId, style), label, pageSize: settings.pageSize, itemIndex: request.itemIndex });
 	const notes: string[] = [];
 	try {
-		let console_: UnifiIntegrationApi;
+		let network: UnifiIntegrationApi;
 		if (settings.pathStyle === 'auto') {
-			console_ = api('proxy');
+			network = api('proxy');
 			try {
-				await console_.info();
+				await network.info();
 			} catch (error) {
 				if (!(error instanceof MspOpsError) || error.httpStatus !== 404) throw error;
-				console_ = api('noProxy');
-				await console_.info();
+				network = api('noProxy');
+				await network.info();
 			}
-		} else console_ = api(settings.pathStyle);
+		} else network = api(settings.pathStyle);
 
-		const consoleSites = await console_.listSites();
+		const consoleSites = await network.listSites();
 		const devicesBySite = new Map<string, IntegrationDevice[]>();
 		if (request.resource === 'device') {
-			for (const cs of consoleSites) devicesBySite.set(cs.id, await console_.listDevices(cs.id));
+			for (const cs of consoleSites) devicesBySite.set(cs.id, await network.listDevices(cs.id));
 		}
 		const joined = joinConsoleSites(consoleSites, smSites, devicesBySite);
 		const selected = onlySiteId ? consoleSites.filter((cs) => joined.get(cs.id) === onlySiteId) : consoleSites;
@@ -221,15 +221,15 @@ async function readOneConsole(
 		for (const cs of selected) {
 			const ref: UnifiConsoleRef = { hostId, siteId: joined.get(cs.id) ?? null, consoleSiteId: cs.id, consoleSite: cs.internalReference ?? null };
 			if (request.resource === 'device') {
-				entries.push(...(await deviceEntries(console_, request, ref, devicesBySite.get(cs.id) ?? [], notes)));
+				entries.push(...(await deviceEntries(network, request, ref, devicesBySite.get(cs.id) ?? [], notes)));
 			} else if (request.resource === 'client') {
 				const filter = clientTypeFilter(request.clientTypes);
-				const clients = await console_.listClients(cs.id, { filter });
+				const clients = await network.listClients(cs.id, { filter });
 				let legacy: Map<string, UnifiLocalClient> | undefined;
-				if (request.legacyWifi) legacy = await legacyClients(console_, cs, notes);
+				if (request.legacyWifi) legacy = await legacyClients(network, cs, notes);
 				for (const c of clients) entries.push({ record: clientRecord(c, ref, legacy), raw: { ...c, ...ref } });
 			} else {
-				for (const n of await console_.listNetworks(cs.id)) entries.push({ record: networkRecord(n, ref), raw: { ...n, ...ref } });
+				for (const n of await network.listNetworks(cs.id)) entries.push({ record: networkRecord(n, ref), raw: { ...n, ...ref } });
 			}
 		}
 		const unmatched = selected.filter((cs) => !joined.has(cs.id));
