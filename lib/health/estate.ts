@@ -159,6 +159,13 @@ export interface SiteScore {
 	/** Access points scored on TX retries; null unless WiFi was scored from them. */
 	accessPoints: number | null;
 	endpoints: number | null;
+	/** Average WAN latency of the site's gateway, null when UniFi reported none. */
+	wanLatencyMs: number | null;
+	/** Failed and pending OS patches, active threats and open alerts of the organization; null without NinjaOne data. */
+	failedPatches: number | null;
+	pendingPatches: number | null;
+	activeThreats: number | null;
+	openAlerts: number | null;
 	components: SiteHealth['components'];
 	unknown: SiteHealth['unknown'];
 }
@@ -192,6 +199,8 @@ export interface EstateResult {
 const kindSchema = z.object({ kind: z.enum([...USED_KINDS, ...(IGNORED_KINDS as [string, ...string[]])]) });
 
 const IGNORED = new Set(IGNORED_KINDS);
+
+const sumOf = <T>(rows: readonly T[], count: (row: T) => number) => rows.reduce((sum, row) => sum + count(row), 0);
 
 const isCount = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 const HEALTH_STATUSES = new Set(['UNKNOWN', 'HEALTHY', 'NEEDS_ATTENTION', 'UNHEALTHY']);
@@ -448,6 +457,11 @@ export function scoreEstate(items: readonly unknown[], options: EstateOptions = 
 				weakWifiClients: weak,
 				accessPoints: apTxRetriesPct && health.wifiSource === 'apTxRetries' ? apTxRetriesPct.length : null,
 				endpoints,
+				wanLatencyMs: observations.unifi?.wanLatencyAvgMs ?? null,
+				failedPatches: ninja ? sumOf(ninja.devices, (d) => d.failedOSPatchesCount) : null,
+				pendingPatches: ninja ? sumOf(ninja.devices, (d) => d.pendingOSPatchesCount) : null,
+				activeThreats: ninja ? sumOf(ninja.devices, (d) => d.activeThreatsCount) : null,
+				openAlerts: ninja ? ninja.openAlerts : null,
 				components: health.components,
 				unknown: health.unknown,
 			},

@@ -667,6 +667,40 @@ export class N8nInstance {
 		return body.data?.results ?? [];
 	}
 
+	/**
+	 * Runs a saved workflow in the running server as the editor's Execute Workflow button does
+	 * (`POST /rest/workflows/<id>/run` as the owner, from `triggerNode`), and returns the new execution's id. Unlike
+	 * `execute()` (the CLI), the run lives in the server process: sub-workflows it starts without waiting keep
+	 * running, and Wait nodes park their executions for the server to resume.
+	 */
+	async runManually(workflowId: string, triggerNode: string): Promise<string> {
+		const workflow = await this.publicApi<Record<string, unknown>>('GET', `/workflows/${workflowId}`);
+		const res = await this.restRequest(`/rest/workflows/${workflowId}/run`, {
+			method: 'POST',
+			body: JSON.stringify({
+				workflowData: { id: workflowId, name: workflow.name, nodes: workflow.nodes, connections: workflow.connections, settings: workflow.settings, pinData: {} },
+				triggerToStartFrom: { name: triggerNode },
+			}),
+		});
+		const text = await res.text();
+		if (!res.ok) throw new Error(`POST /rest/workflows/${workflowId}/run: ${res.status} ${text.slice(0, 500)}`);
+		const id = (JSON.parse(text) as { data?: { executionId?: string } }).data?.executionId;
+		if (!id) throw new Error(`POST /rest/workflows/${workflowId}/run answered without an execution id: ${text.slice(0, 500)}`);
+		return String(id);
+	}
+
+	/** The execution with its data once it has stopped (success, error, crashed or canceled); waiting does not count. */
+	async finishedExecution<T extends { status: string } = { status: string; data?: any }>(executionId: string, timeoutMs = 5 * 60_000): Promise<T> {
+		return poll(
+			`execution ${executionId} to finish`,
+			async () => {
+				const e = await this.publicApi<T>('GET', `/executions/${executionId}?includeData=true`).catch(() => undefined);
+				return e && ['success', 'error', 'crashed', 'canceled'].includes(e.status) ? e : undefined;
+			},
+			timeoutMs,
+		);
+	}
+
 	/** Node and credential type names the running server loaded (`GET /types/nodes.json`, `/types/credentials.json`, as the owner). */
 	async loadedTypes(): Promise<{ nodes: string[]; credentials: string[] }> {
 		const get = async (p: string): Promise<Array<{ name: string }>> => {

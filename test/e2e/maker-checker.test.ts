@@ -85,7 +85,7 @@ describe.each(hostVersions())('Maker/Checker Gate on n8n %s', (version) => {
 		started = Date.now();
 		sandbox = await startSandbox({ services: ['supabase'] });
 		n8n = await createN8nInstance(version);
-		await n8n.importCredentials([CREDENTIAL, ...sandboxCredentials(sandbox)]);
+		await n8n.importCredentials([CREDENTIAL, ...sandboxCredentials(sandbox).filter((c) => c.id !== CREDENTIAL.id)]);
 		for (const workflow of [mainWorkflow, expiringWorkflow, timeoutWorkflow]) {
 			await n8n.importWorkflow(workflow);
 			// Published before the server starts, so their webhooks are registered at startup.

@@ -4,6 +4,7 @@
  */
 import { startSandbox, type Sandbox, type ServiceKey } from '../sandbox';
 import { createN8nInstance, type HostVersion, type N8nInstance } from './harness';
+import { CHECKERS } from '../sandbox/workspace';
 
 export interface ImportedCredential {
 	id: string;
@@ -19,6 +20,7 @@ export const WORKFLOW_CREDENTIAL_IDS = {
 	notion: 'notionCred000001',
 	supabase: 'supabaseCred0001',
 	hubspot: 'hubspotCred00001',
+	makerChecker: 'gateCred00000001',
 } as const;
 
 export function sandboxCredentials(sandbox: Sandbox): ImportedCredential[] {
@@ -58,6 +60,8 @@ export function sandboxCredentials(sandbox: Sandbox): ImportedCredential[] {
 		// n8n's own Supabase credential type: the built-in Supabase node and the package's ops log both use it.
 		out.push({ id: WORKFLOW_CREDENTIAL_IDS.supabase, name: 'Supabase', type: 'supabaseApi', data: { host: urls.supabase, serviceRole: credentials.supabaseServiceKey } });
 	}
+	// Not a service: the gate's own secret and checkers, for the pipelines that need approvals.
+	out.push({ id: WORKFLOW_CREDENTIAL_IDS.makerChecker, name: 'Maker/Checker Gate', type: 'mspMakerCheckerApi', data: { signingSecret: credentials.gateSigningSecret, checkers: CHECKERS.join('\n') } });
 	return out;
 }
 

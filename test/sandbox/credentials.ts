@@ -10,4 +10,6 @@ export const SANDBOX_CREDENTIALS = Object.freeze({
 	notionToken: 'sandbox-notion-integration-token',
 	hubspotToken: 'sandbox-hubspot-private-app-token',
 	supabaseServiceKey: 'sandbox-supabase-service-role-key',
+	/** The Maker/Checker Gate's signing secret in the sandbox (at least 32 characters, as the credential requires). */
+	gateSigningSecret: 'sandbox-maker-checker-signing-secret-0123456789',
 });

@@ -7,6 +7,7 @@ import { SupabaseEmulator, type SupabaseEmulatorOptions } from './supabase';
 import { UnifiNetworkEmulator } from './unifiNetwork';
 import { UnifiSiteManagerEmulator } from './unifi';
 import { generateWorld, type World, type WorldOptions } from './world';
+import { seedWorkspace, type SeededWorkspace } from './workspace';
 
 /**
  * Starts the local emulators of every external API over one seeded world. Used in-process by unit tests and
@@ -25,6 +26,11 @@ export interface SandboxOptions {
 	/** Per-service emulator options (rate limits, faults, clock). */
 	emulator?: Partial<Record<ServiceKey, EmulatorOptions>>;
 	supabase?: Omit<SupabaseEmulatorOptions, keyof EmulatorOptions>;
+	/**
+	 * Seed the Notion databases a team keeps before the pipelines run (Config Changes, Azure Pipeline, Runbooks;
+	 * test/sandbox/workspace.ts). Default true; off for tests that count every database in the workspace.
+	 */
+	workspace?: boolean;
 }
 
 export interface Sandbox {
@@ -37,6 +43,8 @@ export interface Sandbox {
 	notion?: NotionEmulator;
 	hubspot?: HubSpotEmulator;
 	supabase?: SupabaseEmulator;
+	/** The seeded Notion workspace databases and what each row is there for (when Notion runs and workspace is on). */
+	workspace?: SeededWorkspace;
 	stop(): Promise<void>;
 }
 
@@ -50,7 +58,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		if (wanted.has('unifi')) sandbox.unifi = new UnifiSiteManagerEmulator(world, opts('unifi'));
 		if (wanted.has('unifiNetwork')) sandbox.unifiNetwork = new UnifiNetworkEmulator(world, opts('unifiNetwork'));
 		if (wanted.has('ninjaone')) sandbox.ninjaone = new NinjaOneEmulator(world, opts('ninjaone'));
-		if (wanted.has('notion')) sandbox.notion = new NotionEmulator(opts('notion'));
+		if (wanted.has('notion')) {
+			sandbox.notion = new NotionEmulator(opts('notion'));
+			if (options.workspace !== false) sandbox.workspace = seedWorkspace(sandbox.notion, world);
+		}
 		if (wanted.has('hubspot')) sandbox.hubspot = new HubSpotEmulator(world, opts('hubspot'));
 		if (wanted.has('supabase')) sandbox.supabase = new SupabaseEmulator({ ...opts('supabase'), ...(options.supabase ?? {}) });
 		for (const key of ALL_SERVICES) {

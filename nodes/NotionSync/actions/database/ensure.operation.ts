@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { ensureDatabase, parseDatabaseSchema } from '../../../../lib/notion';
 import { SITE_HEALTH_DATABASE_TITLE, siteHealthSchema } from '../../../../lib/health/dashboard';
+import { PIPELINE_DATABASES, pipelineDatabase } from '../../../../lib/pipelines/notionDatabases';
+import { ConfigError } from '../../../../lib/errors';
 import { errorItemJson, toNodeError } from '../../../shared/n8nAdapter';
 import { getNotionTransport } from '../../transport';
 
@@ -62,11 +64,8 @@ export const description: INodeProperties[] = [
 				value: 'custom',
 				description: 'The properties listed in Schema (JSON)',
 			},
-			{
-				name: 'Site Health Dashboard',
-				value: 'siteHealth',
-				description: "One column per Health Score output field (Site, Site ID, Status, Score, ...), matching the Health Score node's output",
-			},
+			// The bundled pipelines' databases (lib/pipelines/notionDatabases.ts).
+			...PIPELINE_DATABASES.map((d) => ({ name: d.presetName, value: d.preset, description: d.presetDescription })),
 		],
 	},
 	{
@@ -111,7 +110,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	try {
 		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 		const source = this.getNodeParameter('schemaSource', 0, 'custom') as string;
-		const properties = parseDatabaseSchema(source === 'siteHealth' ? siteHealthSchema() : this.getNodeParameter('schema', 0));
+		const preset = source === 'custom' ? undefined : pipelineDatabase(source);
+		if (source !== 'custom' && !preset) {
+			throw new ConfigError(`Unknown schema preset "${source}": choose one from the Schema list`, { service: 'notion', operation: 'ensureDatabase', field: 'schemaSource' });
+		}
+		const properties = parseDatabaseSchema(preset ? preset.schema() : this.getNodeParameter('schema', 0));
 		const transport = await getNotionTransport(this);
 		const result = await ensureDatabase(transport, {
 			title: String(this.getNodeParameter('title', 0)),
