@@ -38,9 +38,9 @@ export function ownershipProblem(stat: Pick<fs.Stats, 'isDirectory' | 'isSymboli
  * `<base>/n8n-nodes-msp-ops-e2e-<uid>`, mode 700. Per account: under a temp dir several accounts share, a dir
  * root made is not writable for a normal user, and n8n must not load packages another account could put there.
  */
-export function accountTmpDir(base: string): string {
+export function accountTmpDir(base: string, name = 'n8n-nodes-msp-ops-e2e'): string {
 	const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-	const dir = path.join(base, uid === undefined ? 'n8n-nodes-msp-ops-e2e' : `n8n-nodes-msp-ops-e2e-${uid}`);
+	const dir = path.join(base, uid === undefined ? name : `${name}-${uid}`);
 	try {
 		fs.mkdirSync(dir, { mode: 0o700 });
 	} catch (error) {
@@ -297,6 +297,17 @@ export interface InstanceOptions {
 	env?: Record<string, string>;
 	/** Keep the user folder after stop() (also `E2E_KEEP=1`). */
 	keep?: boolean;
+	/** The owner account set up on a started server (default OWNER, the test owner). */
+	owner?: OwnerAccount;
+	/** Directory under which the user folder is made (default the harness's temp dir). */
+	baseDir?: string;
+}
+
+export interface OwnerAccount {
+	email: string;
+	firstName: string;
+	lastName: string;
+	password: string;
 }
 
 /** n8n servers started by this process: killed when the process exits, so a crashed test leaves none behind. */
@@ -319,7 +330,7 @@ function trackServer(child: ChildProcess): void {
 }
 
 /** The owner account the harness sets up on a started server (local test instances only). */
-export const OWNER = { email: 'e2e-owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Owner-Passw0rd!' };
+export const OWNER: OwnerAccount = { email: 'e2e-owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Owner-Passw0rd!' };
 
 /** One n8n user folder with the package installed, on one pinned host. */
 export class N8nInstance {
@@ -337,6 +348,11 @@ export class N8nInstance {
 		private readonly options: InstanceOptions = {},
 	) {
 		this.userFolder = userFolder;
+	}
+
+	/** The owner account of this instance's server. */
+	get owner(): OwnerAccount {
+		return this.options.owner ?? OWNER;
 	}
 
 	get version(): HostVersion {
@@ -575,14 +591,15 @@ export class N8nInstance {
 	private async login(): Promise<string> {
 		// The auth cookie is bound to the browser-id header of the login request; send the same on every call.
 		const json = { 'content-type': 'application/json', 'browser-id': 'e2e' };
-		const setup = await this.request('/rest/owner/setup', { method: 'POST', headers: json, body: JSON.stringify(OWNER) });
+		const owner = this.owner;
+		const setup = await this.request('/rest/owner/setup', { method: 'POST', headers: json, body: JSON.stringify(owner) });
 		let cookie = setup.ok ? cookieFrom(setup) : undefined;
 		if (!cookie) {
 			// Owner already set up (an earlier server run on this folder): log in instead.
 			const login = await this.request('/rest/login', {
 				method: 'POST',
 				headers: json,
-				body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, email: OWNER.email, password: OWNER.password }),
+				body: JSON.stringify({ emailOrLdapLoginId: owner.email, email: owner.email, password: owner.password }),
 			});
 			cookie = login.ok ? cookieFrom(login) : undefined;
 			if (!cookie) {
@@ -741,7 +758,7 @@ export async function createN8nInstance(version: HostVersion, tarball?: string, 
 	const host = await ensureHost(version);
 	const pkg = tarball ?? (await packPackage());
 	const cached = await installedNodesDir(host, pkg);
-	const userFolder = fs.mkdtempSync(path.join(e2eTmpDir(), `n8n-${version}-`));
+	const userFolder = fs.mkdtempSync(path.join(options.baseDir ?? e2eTmpDir(), `n8n-${version}-`));
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	fs.mkdirSync(path.dirname(nodesDir), { recursive: true });
 	// A real copy (not a symlink) so n8n sees an ordinary Community Nodes folder it may write to.

@@ -219,7 +219,7 @@ function writeStub(dir: string, name: string): string {
 	return stubDir;
 }
 
-function hostPaths(version: HostVersion): { dir: string; marker: string } {
+export function hostPaths(version: HostVersion): { dir: string; marker: string } {
 	const dir = path.join(hostsDir(), `n8n-${version}`);
 	return { dir, marker: path.join(dir, '.installed.json') };
 }

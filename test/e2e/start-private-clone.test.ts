@@ -68,11 +68,16 @@ describe('npm start from a clone inside a mode-700 directory', () => {
 
 		expect(code === 0 ? 'exit 0' : `exit ${code}:\n${out.slice(-4000)}`).toBe('exit 0');
 		expect(out).toMatch(/supabase\s+http:\/\/127\.0\.0\.1:\d+/);
-		expect(out).toMatch(/Daily Health Sync, run 1: success .*Notion page writes 98/);
+		for (const pipeline of ['Customer Status Sync', 'Daily Health Sync', 'Config Change Sync', 'Azure Pipeline Sync', 'Runbook Manager']) {
+			expect(out).toMatch(new RegExp(`^-- ${pipeline}: success in `, 'm'));
+		}
 		expect(out).toMatch(/Health Score: 98 sites scored \(.*Critical 15, Unknown 0\); unmatched 2/);
-		expect(out).toMatch(/Daily Health Sync, run 2: success .*Notion page writes 0 \(emulator: 0 created, 0 updated, 0 trashed; 0 writes in all/);
-		expect(out).toMatch(/Upsert Site Health: unchanged 98/);
-		expect(out).toContain('all runs succeeded, re-runs wrote nothing');
+		// The changes that wait for a checker: a link to open and each checker's code.
+		expect(out).toMatch(/open http:\/\/127\.0\.0\.1:\d+\/form-waiting\/\d+/);
+		expect(out).toMatch(/checker bob@msp\.example: approval code \S+/);
+		expect(out).toContain('every pipeline ran');
+		// What a user reads does not look like a test harness.
+		expect(out).not.toMatch(/e2e/i);
 		// It really ran from the private directory (mode 700, ours).
 		const stat = fs.statSync(privateDir);
 		expect({ mode: stat.mode & 0o777, uid: stat.uid }).toEqual({ mode: 0o700, uid: process.getuid?.() });

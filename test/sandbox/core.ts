@@ -278,6 +278,11 @@ export abstract class Emulator {
 		return this.counters.get(routeName) ?? 0;
 	}
 
+	/** Requests per route name (`METHOD /path/pattern`), all statuses. */
+	routeCounts(): Record<string, number> {
+		return Object.fromEntries(this.counters);
+	}
+
 	clearLog(): void {
 		this.requestLog.length = 0;
 		this.counters.clear();
