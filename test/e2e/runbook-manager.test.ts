@@ -56,6 +56,10 @@ describe.each(hostVersions())('Runbook Manager on n8n %s', (version) => {
 			.map((n) => n.name);
 		expect(first.nodesRun.sort()).toEqual([...nodeNames].sort());
 		expect(nodeNames.filter((n) => first.runData[n].length !== 1)).toEqual([]);
+		// The reminders branch (above on the canvas) runs before Update Runbooks and the summary (v1 order).
+		const started = (n: string) => first.runData[n][0].startTime!;
+		expect(started('Review Reminders')).toBeLessThanOrEqual(started('Update Runbooks'));
+		expect(started('Update Runbooks')).toBeLessThanOrEqual(started('Log Run Summary'));
 
 		// Ensure Runbooks found the seeded database (by title) rather than creating one.
 		expect(first.json('Ensure Runbooks')[0]).toMatchObject({ action: 'unchanged', databaseId: seeded.databaseId, dataSourceId: seeded.dataSourceId });
