@@ -17,7 +17,6 @@ import type { SeededRunbook } from '../sandbox/workspace';
 const readWorkflow = (file: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'workflows', file), 'utf8')) as Record<string, unknown> & { id: string };
 const workflow = readWorkflow('runbook-manager.json') as ReturnType<typeof readWorkflow> & { settings: { timezone: string } };
 const errorLogger = readWorkflow('ops-error-logger.json');
-const zone = workflow.settings.timezone;
 
 interface Expected {
 	nextReview: string | null;
@@ -25,9 +24,15 @@ interface Expected {
 	daysOverdue: number | null;
 }
 
-/** What the workflow must compute for a seeded runbook when it runs on `today` (a day in the workflow's zone). */
-function expectedFor(rb: SeededRunbook, today: DateTime): Expected {
-	if (rb.lastReview === null) return { nextReview: today.toISODate(), status: 'Never Reviewed', daysOverdue: 0 };
+/**
+ * What the workflow must compute for a seeded runbook when it runs on `today` (a day in the workflow's zone `zone`).
+ * A never-reviewed runbook keeps the Next Review an earlier run gave it (`flaggedOn`), else gets today.
+ */
+function expectedFor(rb: SeededRunbook, today: DateTime, zone: string, flaggedOn?: string): Expected {
+	if (rb.lastReview === null) {
+		const since = flaggedOn ? DateTime.fromISO(flaggedOn, { zone }) : today;
+		return { nextReview: since.toISODate(), status: 'Never Reviewed', daysOverdue: Math.max(0, Math.round(today.diff(since, 'days').days)) };
+	}
 	if (rb.intervalDays === null || !Number.isInteger(rb.intervalDays) || rb.intervalDays <= 0) return { nextReview: null, status: 'Invalid Interval', daysOverdue: null };
 	const next = DateTime.fromISO(rb.lastReview, { zone }).plus({ days: rb.intervalDays });
 	const days = Math.round(today.diff(next, 'days').days);
@@ -35,20 +40,31 @@ function expectedFor(rb: SeededRunbook, today: DateTime): Expected {
 	return { nextReview: next.toISODate(), status, daysOverdue: Math.max(0, days) };
 }
 
+/** The computed columns of every row in Notion, by Runbook ID; Review Status is empty for an invalid interval. */
+const asInNotion = (e: Expected) => ({ ...e, status: e.status === 'Invalid Interval' ? null : e.status });
+
 describe.each(hostVersions())('Runbook Manager on n8n %s', (version) => {
 	const ctx = useSandboxedN8n(version, ['notion', 'supabase']);
 	const db = <R extends Record<string, unknown> = Record<string, any>>(sql: string, params: unknown[] = []) => ctx.sandbox.supabase!.query<R>(sql, params);
-	const today = () => DateTime.now().setZone(zone).startOf('day');
+	const today = (zone: string) => DateTime.now().setZone(zone).startOf('day');
+	const computed = () =>
+		Object.fromEntries(
+			ctx.sandbox.notion!.rows(ctx.sandbox.workspace!.runbooks.dataSourceId).map((r) => [
+				r.properties['Runbook ID'] as string,
+				{ nextReview: r.properties['Next Review'], status: r.properties['Review Status'], daysOverdue: r.properties['Days Overdue'] },
+			]),
+		);
 
 	test('schedules every runbook in Notion, lists the reminders, and a re-run writes nothing', async () => {
 		const seeded = ctx.sandbox.workspace!.runbooks;
 		await ctx.n8n.importWorkflow(errorLogger);
-		const day = today();
+		const zone = workflow.settings.timezone;
+		const day = today(zone);
 		const first = await ctx.n8n.run(workflow);
 		expect(first.error).toBeUndefined();
 		expect(first.status).toBe('success');
 		// The run must not have crossed midnight in the workflow's zone, or "today" below is not the workflow's.
-		expect(today().toISODate()).toBe(day.toISODate());
+		expect(today(zone).toISODate()).toBe(day.toISODate());
 
 		// Every node but the Schedule Trigger ran once (the sticky note is no node that runs).
 		const nodeNames = (workflow.nodes as Array<{ name: string; type: string }>)
@@ -67,15 +83,11 @@ describe.each(hostVersions())('Runbook Manager on n8n %s', (version) => {
 
 		// Notion: the computed columns of every seeded row, as computed here in the workflow's zone; the seed's
 		// status holds on any day.
-		const expected = new Map(seeded.rows.map((rb) => [rb.id, expectedFor(rb, day)]));
+		const expected = new Map(seeded.rows.map((rb) => [rb.id, expectedFor(rb, day, zone)]));
 		for (const rb of seeded.rows) expect([rb.id, expected.get(rb.id)!.status]).toEqual([rb.id, rb.status]);
 		const rows = ctx.sandbox.notion!.rows(seeded.dataSourceId);
 		expect(rows).toHaveLength(seeded.rows.length);
-		const written = Object.fromEntries(
-			rows.map((r) => [r.properties['Runbook ID'], { nextReview: r.properties['Next Review'], status: r.properties['Review Status'], daysOverdue: r.properties['Days Overdue'] }]),
-		);
-		const inNotion = (e: Expected) => ({ ...e, status: e.status === 'Invalid Interval' ? null : e.status });
-		expect(written).toEqual(Object.fromEntries([...expected].map(([id, e]) => [id, inNotion(e)])));
+		expect(computed()).toEqual(Object.fromEntries([...expected].map(([id, e]) => [id, asInNotion(e)])));
 		// Nothing but the computed columns was touched: the seeded Last Review and interval are as seeded.
 		for (const rb of seeded.rows) {
 			const row = rows.find((r) => r.properties['Runbook ID'] === rb.id)!;
@@ -141,5 +153,25 @@ describe.each(hostVersions())('Runbook Manager on n8n %s', (version) => {
 		]);
 		expect(summaries.every((r) => Number(r.duration_ms) > 0 && r.execution_id)).toBe(true);
 		expect(await db('select * from recent_errors')).toEqual([]);
+	}, 10 * 60_000);
+
+	test("counts days in the workflow's time zone, and keeps a never-reviewed runbook's first Next Review", async () => {
+		// The same pipeline in UTC+14, where the day starts 19 hours before New York's: for most of the UTC day it
+		// is already tomorrow there, so every date count moves by one. Runs on the rows the first test scheduled.
+		const seeded = ctx.sandbox.workspace!.runbooks;
+		const zone = 'Pacific/Kiritimati';
+		const shifted = { ...JSON.parse(JSON.stringify(workflow)), id: 'mspRunbookMgrTZ01', settings: { ...workflow.settings, timezone: zone } } as typeof workflow;
+		const flaggedOn = computed()['RB-005'].nextReview as string;
+		expect(flaggedOn).toEqual(expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/));
+		const day = today(zone);
+		const result = await ctx.n8n.run(shifted);
+		expect(result.status).toBe('success');
+		expect(today(zone).toISODate()).toBe(day.toISODate());
+		const expected = Object.fromEntries(seeded.rows.map((rb) => [rb.id, asInNotion(expectedFor(rb, day, zone, flaggedOn))]));
+		expect(computed()).toEqual(expected);
+		expect(result.json('Review Reminders').map((r) => [r.runbookId, r.status, r.daysOverdue])).toEqual(
+			seeded.rows.filter((rb) => rb.status !== 'Current').map((rb) => [rb.id, rb.status, expected[rb.id].daysOverdue]),
+		);
+		expect(result.json('Update Runbooks').filter((u) => u.action === 'failed')).toEqual([]);
 	}, 10 * 60_000);
 });
