@@ -39,9 +39,10 @@ export interface SeededPromotion {
 export interface SeededRunbook {
 	id: string;
 	/** Review status on the seeding day (the pipeline computes it; days count in the workflow's time zone). */
-	status: 'Current' | 'Due Soon' | 'Overdue' | 'Never Reviewed';
+	status: 'Current' | 'Due Soon' | 'Overdue' | 'Never Reviewed' | 'Invalid Interval';
 	lastReview: string | null;
-	intervalDays: number;
+	/** Malformed on purpose for some rows (missing or negative): the pipeline leaves them unscheduled and lists them. */
+	intervalDays: number | null;
 }
 
 export interface SeededWorkspace {
@@ -129,7 +130,7 @@ export function seedWorkspace(notion: NotionEmulator, world: World, now: Date = 
 		{ Item: 'Backup retention policy v1', 'Item ID': 'AZ-190', Kind: 'template', Stage: 'customer', Maker: MAKER, Status: 'Promoted', 'Checks Passed': 6, 'Checks Failed': 0, 'Entered Stage At': at(-400), 'Decided By': CHECKERS[1], 'Decided At': at(-400) },
 	]);
 
-	// ---- Runbooks: every review status.
+	// ---- Runbooks: every review status, and two rows whose interval cannot schedule a review.
 	const runbooksDb = createSeeded(notion, RUNBOOKS_DATABASE);
 	const runbooks: Array<SeededRunbook & { title: string; owner: string }> = [
 		{ id: 'RB-001', title: 'Site onboarding', owner: 'dana@msp.example', lastReview: date(-10), intervalDays: 90, status: 'Current' },
@@ -138,6 +139,8 @@ export function seedWorkspace(notion: NotionEmulator, world: World, now: Date = 
 		{ id: 'RB-004', title: 'ISP outage escalation', owner: 'fay@msp.example', lastReview: date(-200), intervalDays: 180, status: 'Overdue' },
 		{ id: 'RB-005', title: 'New hire laptop', owner: 'erik@msp.example', lastReview: null, intervalDays: 180, status: 'Never Reviewed' },
 		{ id: 'RB-006', title: 'Backup restore test', owner: 'fay@msp.example', lastReview: date(0), intervalDays: 30, status: 'Current' },
+		{ id: 'RB-007', title: 'Printer fleet firmware', owner: 'dana@msp.example', lastReview: date(-20), intervalDays: -30, status: 'Invalid Interval' },
+		{ id: 'RB-008', title: 'VPN certificate renewal', owner: 'fay@msp.example', lastReview: date(-5), intervalDays: null, status: 'Invalid Interval' },
 	];
 	notion.seedRows(
 		runbooksDb.dataSourceId,
