@@ -7,7 +7,8 @@
  * Run 1 decides every Proposed change: approved and rejected ones are written back at once, the ones that need a
  * checker wait, each in its own execution, with the form link on their row. Then checkers answer through the Wait
  * form with their own codes (read from the waiting execution, standing in for the private message), the maker's own
- * answer is refused, and a re-run with nothing Proposed writes nothing.
+ * answer is refused, and a re-run with nothing Proposed writes nothing. Last, a copy of the pipeline with a 2-second
+ * Wait limit shows a change nobody answers marked Expired.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -26,6 +27,27 @@ const reviewWorkflow = readWorkflow('config-change-review.json');
 const errorLogger = readWorkflow('ops-error-logger.json');
 
 const [BOB, CAROL] = CHECKERS;
+
+/**
+ * The pipeline as shipped, under other ids, with a Wait limit of 2 seconds: for the change nobody answers. Node ids
+ * stay (they are unique per workflow); the Wait node's webhook id changes.
+ */
+function shortWaitCopies(): { main: Workflow; review: Workflow } {
+	const review = JSON.parse(JSON.stringify(reviewWorkflow)) as Workflow & { nodes: Array<{ name: string; webhookId?: string; parameters: Record<string, unknown> }> };
+	review.id = 'mspCfgChgRevTest';
+	review.name = `${reviewWorkflow.name as string} (2 s Wait limit)`;
+	for (const node of review.nodes) {
+		if (node.name !== 'Wait for Checker') continue;
+		node.webhookId = 'f8d2b3c4-0000-4000-a000-0000000000f2';
+		Object.assign(node.parameters, { limitWaitTime: true, limitType: 'afterTimeInterval', resumeAmount: 2, resumeUnit: 'seconds' });
+	}
+	const main = JSON.parse(JSON.stringify(mainWorkflow)) as Workflow & { nodes: Array<{ name: string; parameters: Record<string, any> }> };
+	main.id = 'mspCfgChgSyncTst';
+	main.name = `${mainWorkflow.name as string} (2 s Wait limit)`;
+	main.nodes.find((n) => n.name === 'Review Each Change')!.parameters.workflowId.value = review.id;
+	return { main, review };
+}
+const shortWait = shortWaitCopies();
 
 interface Item {
 	json: Record<string, any>;
@@ -59,7 +81,7 @@ describe.each(hostVersions())('Config Change Sync on n8n %s', (version) => {
 		await n8n.importCredentials(sandboxCredentials(sandbox));
 		// The pipeline names the bundled error logger as its Error Workflow; the review workflow is imported before
 		// the workflow that calls it. Nothing is published: the run is started by hand and Wait forms need no activation.
-		for (const workflow of [errorLogger, reviewWorkflow, mainWorkflow]) await n8n.importWorkflow(workflow);
+		for (const workflow of [errorLogger, reviewWorkflow, mainWorkflow, shortWait.review, shortWait.main]) await n8n.importWorkflow(workflow);
 		await n8n.startServer();
 	}, 15 * 60_000);
 
@@ -87,8 +109,8 @@ describe.each(hostVersions())('Config Change Sync on n8n %s', (version) => {
 	const reviewExecutionIds = async () => (await n8n.executions(reviewWorkflow.id)).map((e) => e.id);
 
 	/** Runs the main workflow in the server and returns its finished execution. */
-	async function runPipeline(): Promise<Execution> {
-		const id = await n8n.runManually(mainWorkflow.id, 'Run Now');
+	async function runPipeline(workflowId = mainWorkflow.id): Promise<Execution> {
+		const id = await n8n.runManually(workflowId, 'Run Now');
 		const e = await n8n.finishedExecution<Execution>(id);
 		expect(e.status).toBe('success');
 		return e;
@@ -238,4 +260,26 @@ describe.each(hostVersions())('Config Change Sync on n8n %s', (version) => {
 		const summary = await sandbox.supabase!.query<{ items_read: number }>('select items_read from workflow_execution_logs where execution_id = $1', [main.id]);
 		expect(summary).toEqual([{ items_read: 0 }]);
 	}, 120_000);
+
+	test('a change nobody answers before the Wait limit is marked Expired', async () => {
+		const like = rows().get('CHG-1003')!;
+		sandbox.notion!.seedRows(workspace().dataSourceId, [
+			{ Change: 'Guest WiFi rate limit at twelve sites', 'Change ID': 'CHG-1100', Maker: MAKER, Status: 'Proposed', 'Change Type': 'wifi', Risk: 'LOW', Sites: like.Sites },
+		]);
+		await runPipeline(shortWait.main.id);
+		const [{ id }] = await poll('the review execution', async () => {
+			const list = await n8n.executions(shortWait.review.id);
+			return list.length ? list : undefined;
+		});
+		// n8n's wait tracker looks for due executions every 60 s.
+		const e = await n8n.finishedExecution<Execution>(id, 150_000);
+		expect(e.status).toBe('success');
+		const expired = rows().get('CHG-1100')!;
+		expect([expired.Status, expired['Decided By']]).toEqual(['Expired', null]);
+		expect(expired.Reasons).toBeTruthy();
+		expect((await audit(id)).map((r) => [r.decision, r.checker])).toEqual([
+			['needs_approval', null],
+			['rejected', null],
+		]);
+	}, 200_000);
 });
