@@ -108,6 +108,14 @@ export function seedWorkspace(notion: NotionEmulator, world: World, now: Date = 
 				'Rollback Plan': 'Downgrade to 4.0.21 from the console backup; 10 minutes per site',
 			},
 		},
+		{
+			// A second bulk change, so a test can show that an answer the gate refuses (the maker approving their own
+			// change) does not approve it, while the other two waiting changes are decided by their checkers.
+			id: 'CHG-1006',
+			expect: 'needsApproval',
+			codes: ['bulkChange'],
+			row: { Change: 'Printer VLAN 40 at eleven sites', 'Change Type': 'vlan', Risk: 'LOW', Sites: sites(11, 60), 'VLAN IDs': '40' },
+		},
 	];
 	notion.seedRows(changes.dataSourceId, [
 		...proposed.map((c) => ({ 'Change ID': c.id, Maker: MAKER, Status: 'Proposed', ...c.row })),
