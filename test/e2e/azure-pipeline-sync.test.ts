@@ -64,6 +64,8 @@ describe.each(hostVersions())('Azure Pipeline Sync on n8n %s', (version) => {
 		await n8n.importCredentials(sandboxCredentials(sandbox));
 		// The review sub-workflow first: the main workflow calls it by id.
 		for (const workflow of [errorLogger, review, main]) await n8n.importWorkflow(workflow);
+		// As in production: scheduled (non-manual) runs call the review's published version, manual runs its draft.
+		await n8n.publishWorkflow(review.id);
 		await n8n.startServer();
 		seededRows = new Map(rows().map((r) => [String(r.properties['Item ID']), { pageId: r.pageId, last_edited_time: r.last_edited_time, properties: r.properties }]));
 	}, 15 * 60_000);
