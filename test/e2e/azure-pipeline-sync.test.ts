@@ -216,30 +216,55 @@ describe.each(hostVersions())('Azure Pipeline Sync on n8n %s', (version) => {
 		expect(JSON.stringify(rows())).not.toContain(code);
 	});
 
-	test('the maker approving their own promotion does not promote it', async () => {
-		// A new request, added to Notion the way a person would (not counted as a pipeline write).
+	test('no promotion without a valid approval: the maker approving their own, or a row edited while it waited', async () => {
+		// New requests, added to Notion the way a person would (not counted as pipeline writes).
 		const soaked = new Date(Date.now() - 30 * 3_600_000).toISOString();
-		sandbox.notion!.seedRows(workspace().dataSourceId, [
-			{ Item: 'Windows update ring v4', 'Item ID': 'AZ-207', Kind: 'change', Stage: 'prod', 'Promote To': 'customer', Maker: MAKER, Status: 'Requested', 'Checks Passed': 5, 'Checks Failed': 0, 'Entered Stage At': soaked },
-		]);
+		const request = (id: string, item: string) => ({ Item: item, 'Item ID': id, Kind: 'change', Stage: 'prod', 'Promote To': 'customer', Maker: MAKER, Status: 'Requested', 'Checks Passed': 5, 'Checks Failed': 0, 'Entered Stage At': soaked });
+		const [, editedPage] = sandbox.notion!.seedRows(workspace().dataSourceId, [request('AZ-207', 'Windows update ring v4'), request('AZ-208', 'Firewall geo-block list v2')]);
 		const before = (await reviewExecutions()).map((e) => e.id);
 		await runMain();
-		const reviews = await settledReviews(before.length + 1);
-		const fresh = reviews.find((e) => !before.includes(e.id))!;
-		expect(fresh.status).toBe('waiting');
-		const approval = await approvalOf(fresh.id);
-		expect(row('AZ-207')).toMatchObject({ Status: 'Awaiting Approval', 'Approval Link': approval.formUrl });
+		const fresh = (await settledReviews(before.length + 2)).filter((e) => !before.includes(e.id));
+		expect(fresh.map((e) => e.status)).toEqual(['waiting', 'waiting']);
+		const waitingFor = new Map<string, { id: string; approval: Approval }>();
+		for (const e of fresh) {
+			const approval = await approvalOf(e.id);
+			const itemId = rows().find((r) => r.properties['Request ID'] === approval.requestId)!.properties['Item ID'] as string;
+			expect(row(itemId)).toMatchObject({ Status: 'Awaiting Approval', 'Approval Link': approval.formUrl });
+			waitingFor.set(itemId, { id: e.id, approval });
+		}
 
-		const makersCode = checkerSignature(sandbox.credentials.gateSigningSecret, approval.token, MAKER);
-		expect((await submitForm(approval.formUrl, { decision: 'Approve', code: makersCode })).status).toBe(200);
-		const e = await n8n.finishedExecution<Execution>(fresh.id);
-		expect(e.status).toBe('success');
-		expect(ran(e, 'Write Customer Promotion')).toBe(false);
+		// AZ-207: the maker answers with a code made for themselves.
+		const self = waitingFor.get('AZ-207')!;
+		const makersCode = checkerSignature(sandbox.credentials.gateSigningSecret, self.approval.token, MAKER);
+		expect((await submitForm(self.approval.formUrl, { decision: 'Approve', code: makersCode })).status).toBe(200);
+		const e207 = await n8n.finishedExecution<Execution>(self.id);
+		expect(e207.status).toBe('success');
+		expect(ran(e207, 'Write Customer Promotion')).toBe(false);
 		expect(row('AZ-207')).toMatchObject({ Stage: 'prod', 'Promote To': 'customer', Status: 'Rejected', 'Approval Link': null });
 		expect(row('AZ-207').Reasons).toMatch(/made this change and cannot approve it/);
-		const audit = await db<{ decision: string; reasons: Array<{ code: string }> }>('select decision, reasons from change_approvals where request_id = $1 order by id', [approval.requestId]);
-		expect(audit.map((a) => a.decision)).toEqual(['needs_approval', 'rejected']);
-		expect(audit[1].reasons.map((r) => r.code)).toContain('selfApproval');
+
+		// AZ-208: someone else becomes the maker while it waits; bob's approval was for alice's request.
+		const edited = waitingFor.get('AZ-208')!;
+		const patched = await fetch(`${sandbox.urls.notion}/v1/pages/${editedPage}`, {
+			method: 'PATCH',
+			headers: { authorization: `Bearer ${sandbox.credentials.notionToken}`, 'notion-version': '2025-09-03', 'content-type': 'application/json' },
+			body: JSON.stringify({ properties: { Maker: { email: 'dave@msp.example' } } }),
+		});
+		expect(patched.status).toBe(200);
+		const bobsCode = edited.approval.checkers.find((c) => c.checker === BOB)!.approvalCode;
+		expect((await submitForm(edited.approval.formUrl, { decision: 'Approve', code: bobsCode })).status).toBe(200);
+		const e208 = await n8n.finishedExecution<Execution>(edited.id);
+		expect(e208.status).toBe('success');
+		expect(ran(e208, 'Write Customer Promotion')).toBe(false);
+		expect(row('AZ-208')).toMatchObject({ Stage: 'prod', Status: 'Rejected', 'Approval Link': null });
+
+		const decided = async (requestId: string) =>
+			(await db<{ decision: string; reasons: Array<{ code: string }> }>('select decision, reasons from change_approvals where request_id = $1 order by id', [requestId])).map((a) => [
+				a.decision,
+				a.reasons.map((r) => r.code),
+			]);
+		expect(await decided(self.approval.requestId)).toEqual([['needs_approval', ['customerApproval']], ['rejected', expect.arrayContaining(['selfApproval'])]]);
+		expect(await decided(edited.approval.requestId)).toEqual([['needs_approval', ['customerApproval']], ['rejected', expect.arrayContaining(['changeHashMismatch'])]]);
 	});
 
 	test('a run with nothing Requested writes nothing to Notion and starts no review', async () => {
