@@ -71,7 +71,10 @@ describe('npm start from a clone inside a mode-700 directory', () => {
 		expect(out).toMatch(/Daily Health Sync, run 1: success .*Notion page writes 98/);
 		expect(out).toMatch(/Health Score: 98 sites scored \(.*Critical 15, Unknown 0\); unmatched 2/);
 		expect(out).toMatch(/Daily Health Sync, run 2: success .*Notion page writes 0 \(emulator: 0 created, 0 updated, 0 trashed; 0 writes in all/);
-		expect(out).toMatch(/Upsert Site Health: unchanged 98/);
+		expect(out).toMatch(/Customer Status Sync, run 1: success .*Notion page writes 98/);
+		expect(out).toMatch(/Customer Status Sync, run 2: success .*Notion page writes 0 \(emulator: 0 created, 0 updated, 0 trashed; 0 writes in all/);
+		expect(out).toMatch(/Upsert Customer Status: unchanged 98/);
+		expect(out).toMatch(/Upsert Daily Health: unchanged 98/);
 		expect(out).toContain('all runs succeeded, re-runs wrote nothing');
 		// It really ran from the private directory (mode 700, ours).
 		const stat = fs.statSync(privateDir);
