@@ -1,19 +1,28 @@
 /**
  * The bundled Daily Health Sync workflow (workflows/daily-health-sync.json, exactly as shipped) in real n8n on
- * both hosts, against the sandbox: UniFi Sites + NinjaOne Devices -> Merge -> Health Score -> Notion Sync.
- * Checks the scores against the sandbox world (one per site, all three statuses, the generated profiles), the
- * Unmatched output, the Notion dashboard rows, and that a second run reports every row unchanged and writes
- * nothing to Notion.
+ * both hosts, against the sandbox: UniFi Sites + NinjaOne Devices -> Merge -> Health Score -> Daily Snapshot ->
+ * Notion Sync into the Daily Health database (one row per site and day, keyed by Snapshot ID), plus the Critical
+ * Sites output. Checks the snapshot values against the Health Score output, that a re-run on the same day writes
+ * nothing, and that a snapshot from yesterday stays as it was while today's rows are added next to it.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DateTime } from 'luxon';
 
 import { hostVersions, poll } from './harness';
 import { useSandboxedN8n } from './sandboxCredentials';
+import { NOTION_DEFAULT_RATE_LIMIT } from '../sandbox/notion';
 
 const readWorkflow = (file: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'workflows', file), 'utf8')) as Record<string, unknown> & { id: string };
 const workflow = readWorkflow('daily-health-sync.json');
 const errorLogger = readWorkflow('ops-error-logger.json');
+const zone = (workflow.settings as { timezone: string }).timezone;
+
+/** The Components text of a Health Score item, as the Daily Snapshot node writes it. */
+const componentsText = (components: Record<string, { score: number | null }>) =>
+	Object.entries(components)
+		.map(([name, c]) => `${name} ${c.score === null ? '—' : c.score}`)
+		.join(' · ');
 
 describe.each(hostVersions())('Daily Health Sync on n8n %s', (version) => {
 	// WiFi comes from every console through the Site Manager connector: no local console credential is involved.
@@ -26,115 +35,136 @@ describe.each(hostVersions())('Daily Health Sync on n8n %s', (version) => {
 		return { pages: s.pageCreates + s.pageUpdates + s.pageTrashes, all: s.writes };
 	};
 
-	test('scores every site, syncs them into Notion, and a re-run writes nothing', async () => {
+	/** Turn rows into yesterday's snapshot, through the emulator's own page update (as a person editing them would). */
+	async function moveToDay(pageIds: string[], siteIdOf: (pageId: string) => string, day: string): Promise<void> {
+		const notion = ctx.sandbox.notion!;
+		notion.setRateLimit('default', null);
+		try {
+			for (const id of pageIds) {
+				const res = await notion.dispatch(
+					{
+						method: 'PATCH',
+						path: `/v1/pages/${id}`,
+						headers: { 'notion-version': '2025-09-03', 'content-type': 'application/json' },
+						body: { properties: { 'Snapshot ID': { rich_text: [{ text: { content: `${siteIdOf(id)}:${day}` } }] }, Date: { date: { start: day } } } },
+					},
+					{ trusted: 'e2e-test' },
+				);
+				expect(res?.status).toBe(200);
+			}
+		} finally {
+			notion.setRateLimit('default', { ...NOTION_DEFAULT_RATE_LIMIT });
+		}
+	}
+
+	test('one snapshot row per site and day, Critical flagged, a same-day re-run writes nothing, yesterday stays', async () => {
 		const world = ctx.sandbox.world;
+		const today = DateTime.now().setZone(zone).toFormat('yyyy-MM-dd');
+		const yesterday = DateTime.now().setZone(zone).minus({ days: 1 }).toFormat('yyyy-MM-dd');
 		// The pipeline names the bundled error logger as its Error Workflow.
 		await ctx.n8n.importWorkflow(errorLogger);
 		const first = await ctx.n8n.run(workflow);
 		expect(first.error).toBeUndefined();
 		expect(first.status).toBe('success');
 
-		// Every node ran exactly once (the fetch nodes call their API once, not per incoming item); the Schedule
-		// Trigger does not run in a CLI execution.
+		// Every node ran exactly once; the Schedule Trigger does not run in a CLI execution.
 		const nodeNames = (workflow.nodes as Array<{ name: string; type: string }>).filter((n) => n.type !== 'n8n-nodes-base.scheduleTrigger').map((n) => n.name);
 		expect(first.nodesRun.sort()).toEqual([...nodeNames].sort());
 		expect(nodeNames.filter((n) => first.runData[n].length !== 1)).toEqual([]);
 
-		// Health Score: one item per UniFi site, statuses as the world generated them.
 		const scores = first.json('Health Score', 0);
 		expect(scores).toHaveLength(world.sites.length);
-		const byId = new Map(scores.map((s) => [s.siteId, s]));
-		const expected = { healthy: 'Healthy', warning: 'Warning', critical: 'Critical' } as const;
-		const mismatched = world.sites.filter((s) => byId.get(s.unifi.siteId)?.status !== expected[s.profile]).map((s) => s.customerName);
-		expect(mismatched).toEqual([]);
 		expect(new Set(scores.map((s) => s.status))).toEqual(new Set(['Healthy', 'Warning', 'Critical']));
-		const critical = scores.find((s) => s.status === 'Critical')!;
-		expect(critical.summary).toEqual(expect.stringMatching(/offline|threat|WAN|WiFi/));
-		expect(scores.every((s) => typeof s.score === 'number' && (s.score as number) >= 0 && (s.score as number) <= 100)).toBe(true);
-		// Matched sites have their NinjaOne organization.
-		const matched = world.sites.filter((s) => s.ninja);
-		for (const s of matched) expect([s.customerName, byId.get(s.unifi.siteId)?.organizationId]).toEqual([s.customerName, s.ninja!.id]);
+		// Unmatched sites and organizations stay visible here too.
+		expect(first.json('Unmatched Sites and Organizations')).toHaveLength(first.json('Health Score', 1).length);
 
-		// WiFi through the connector: every site whose console answers gets a WiFi component from its access points'
-		// radio retries; the consoles that are offline, below the firmware floor or time out are named instead.
-		const notRead = new Set([
-			...world.sites.filter((s) => s.unifi.host.state !== 'connected').map((s) => s.unifi.hostId),
-			...world.connector.belowFloorHostIds,
-			...world.connector.timeoutHostIds,
-		]);
-		expect(notRead.size).toBe(world.sites.filter((s) => s.unifi.host.state !== 'connected').length + 2);
-		const wifi = (s: (typeof world.sites)[number]) => (byId.get(s.unifi.siteId)!.components as Record<string, { score: number | null; reason: string }>).wifi;
-		const unscored = world.sites.filter((s) => !notRead.has(s.unifi.hostId) && wifi(s).score === null).map((s) => [s.customerName, wifi(s).reason]);
-		expect(unscored).toEqual([]);
-		for (const s of world.sites.filter((x) => x.unifi.hostId && notRead.has(x.unifi.hostId))) {
-			const score = byId.get(s.unifi.siteId)!;
-			expect([s.customerName, wifi(s).score, score.wifiSource]).toEqual([s.customerName, null, null]);
-			expect(wifi(s).reason).toMatch(/^console .*(skipped|unreachable): (offline|console firmware 4\.2\.8 is below 5\.0\.3|did not answer in time)/);
-		}
-		expect(scores.filter((s) => s.wifiSource === 'apTxRetries').length).toBe(world.sites.length - notRead.size);
-		// Full confidence wherever every source answered (matched sites on consoles that were read).
-		expect(scores.filter((s) => s.confidence === 1).length).toBe(matched.filter((s) => !notRead.has(s.unifi.hostId)).length);
-		// The console items say why, and the node warned about them.
-		const consoles = first.json('UniFi Access Points').filter((i) => i.kind === 'unifi.console');
-		expect(consoles.map((c) => c.hostId).sort()).toEqual([...notRead].sort());
-
-		// Unmatched: the UniFi-only site and the NinjaOne-only organization, with reasons.
-		const unmatched = first.json('Health Score', 1);
-		expect(unmatched.filter((u) => u.source === 'unifi').map((u) => u.id)).toEqual(world.unmatched.unifiSiteIds);
-		expect(unmatched.filter((u) => u.source === 'ninjaone').map((u) => Number(u.id))).toEqual(world.unmatched.ninjaOrganizationIds);
-		expect(first.json('Unmatched Sites and Organizations')).toHaveLength(unmatched.length);
-
-		// Notion: the database was created and holds one row per site with the score fields.
+		// The Daily Health database was created and holds one row per site for today, keyed <siteId>:<today>.
 		const ensured = first.json('Ensure Database')[0];
-		expect(ensured).toMatchObject({ action: 'created', title: 'MSP Site Health' });
-		const upserts = first.json('Upsert Site Health');
-		expect(upserts.map((u) => u.action)).toEqual(Array(world.sites.length).fill('created'));
+		expect(ensured).toMatchObject({ action: 'created', title: 'Daily Health' });
+		expect(first.json('Upsert Daily Health').map((u) => u.action)).toEqual(Array(world.sites.length).fill('created'));
 		const rows = ctx.sandbox.notion!.rows(String(ensured.databaseId));
 		expect(rows).toHaveLength(world.sites.length);
-		const row = rows.find((r) => r.properties['Site ID'] === critical.siteId)!;
-		expect(row.properties).toMatchObject({ Site: critical.site, Status: 'Critical', Score: critical.score, Summary: critical.summary });
+		const rowById = new Map(rows.map((r) => [r.properties['Snapshot ID'], r]));
+		const mismatched: unknown[] = [];
+		for (const s of scores) {
+			const row = rowById.get(`${s.siteId}:${today}`);
+			const expected = {
+				Site: s.site,
+				'Snapshot ID': `${s.siteId}:${today}`,
+				'Site ID': s.siteId,
+				Date: today,
+				Score: s.score,
+				Status: s.status,
+				Critical: s.status === 'Critical',
+				Components: componentsText(s.components as Record<string, { score: number | null }>),
+				'Devices Offline': s.devicesOffline,
+				'Weak WiFi Clients': s.weakWifiClients,
+				'WAN Latency (ms)': s.wanLatencyMs,
+				'Failed Patches': s.failedPatches,
+				'Pending Patches': s.pendingPatches,
+				'Active Threats': s.activeThreats,
+				'Open Alerts': s.openAlerts,
+				Summary: s.summary,
+			};
+			if (JSON.stringify(row?.properties) !== JSON.stringify(expected)) mismatched.push({ expected, got: row?.properties });
+		}
+		expect(mismatched).toEqual([]);
+		// The snapshot carries real figures, not just nulls.
+		expect(scores.some((s) => typeof s.wanLatencyMs === 'number')).toBe(true);
+		expect(scores.some((s) => typeof s.openAlerts === 'number' && (s.openAlerts as number) > 0)).toBe(true);
+		expect(rows[0].properties.Components).toMatch(/^devices (\d+(\.\d)?|—)( · [a-z]+ (\d+(\.\d)?|—))+$/);
 
-		// Second run: same data, nothing to write.
-		const before = writes();
+		// Critical Sites lists exactly the sites flagged Critical.
+		const critical = scores.filter((s) => s.status === 'Critical').map((s) => s.siteId as string);
+		expect(critical.length).toBeGreaterThan(0);
+		expect(first.json('Critical Sites').map((c) => c['Site ID']).sort()).toEqual([...critical].sort());
+		expect(rows.filter((r) => r.properties.Critical === true).map((r) => r.properties['Site ID']).sort()).toEqual([...critical].sort());
+
+		// Second run the same day: same data, nothing to write.
+		let before = writes();
 		const second = await ctx.n8n.run(workflow);
 		expect(second.status).toBe('success');
 		expect(second.json('Ensure Database')[0]).toMatchObject({ action: 'unchanged', databaseId: ensured.databaseId });
-		expect(second.json('Upsert Site Health').map((u) => u.action)).toEqual(Array(world.sites.length).fill('unchanged'));
+		expect(second.json('Upsert Daily Health').map((u) => u.action)).toEqual(Array(world.sites.length).fill('unchanged'));
 		expect(writes()).toEqual(before);
 		expect(ctx.sandbox.notion!.rows(String(ensured.databaseId))).toHaveLength(world.sites.length);
 
+		// Make today's rows yesterday's snapshot: the next run adds today's rows and leaves yesterday's as they are.
+		const siteOf = new Map(rows.map((r) => [r.pageId, String(r.properties['Site ID'])]));
+		await moveToDay(
+			rows.map((r) => r.pageId),
+			(id) => siteOf.get(id)!,
+			yesterday,
+		);
+		const yesterdays = ctx.sandbox.notion!.rows(String(ensured.databaseId));
+		expect(yesterdays.every((r) => r.properties.Date === yesterday && String(r.properties['Snapshot ID']).endsWith(`:${yesterday}`))).toBe(true);
+		before = writes();
+		const third = await ctx.n8n.run(workflow);
+		expect(third.status).toBe('success');
+		expect(third.json('Upsert Daily Health').map((u) => u.action)).toEqual(Array(world.sites.length).fill('created'));
+		expect(writes().pages - before.pages).toBe(world.sites.length);
+		const after = ctx.sandbox.notion!.rows(String(ensured.databaseId));
+		expect(after).toHaveLength(2 * world.sites.length);
+		// Yesterday's rows: untouched (values and last edit).
+		expect(after.filter((r) => r.properties.Date === yesterday)).toEqual(yesterdays);
+		// Today's: one per site again.
+		expect(after.filter((r) => r.properties.Date === today).map((r) => r.properties['Snapshot ID']).sort()).toEqual(scores.map((s) => `${s.siteId}:${today}`).sort());
+
 		// Ops log: every service node logged to Supabase without trouble.
-		for (const result of [first, second]) {
-			for (const name of ['UniFi Sites', 'UniFi Access Points', 'NinjaOne Organizations', 'NinjaOne Device Health', 'NinjaOne Alerts', 'Ensure Database', 'Upsert Site Health']) {
+		for (const result of [first, second, third]) {
+			for (const name of ['UniFi Sites', 'UniFi Access Points', 'NinjaOne Organizations', 'NinjaOne Device Health', 'NinjaOne Alerts', 'Ensure Database', 'Upsert Daily Health']) {
 				expect([name, result.json(name).filter((i) => 'opsLogError' in i).map((i) => i.opsLogError)]).toEqual([name, []]);
 			}
 		}
 		// One summary row per run, with the counts the Notion Sync reported.
 		const summaries = await db('select * from workflow_execution_logs order by finished_at');
+		const n = world.sites.length;
 		expect(summaries.map((r) => [r.pipeline, r.workflow_id, r.status, r.items_read, r.items_created, r.items_updated, r.items_unchanged, r.items_failed])).toEqual([
-			['Daily Health Sync', workflow.id, 'success', world.sites.length, world.sites.length, 0, 0, 0],
-			['Daily Health Sync', workflow.id, 'success', world.sites.length, 0, 0, world.sites.length, 0],
+			['Daily Health Sync', workflow.id, 'success', n, n, 0, 0, 0],
+			['Daily Health Sync', workflow.id, 'success', n, 0, 0, n, 0],
+			['Daily Health Sync', workflow.id, 'success', n, n, 0, 0, 0],
 		]);
 		expect(summaries.every((r) => Number(r.duration_ms) > 0 && r.execution_id)).toBe(true);
-		// One api_metrics row per call, whose attempts add up to the requests each emulator answered: nothing lost,
-		// nothing twice. The only failed calls are the timed-out console's (once per run).
-		const metrics = await db<{ service: string; calls: number; n: number; failed: number }>(
-			'select service, count(*)::int as calls, sum(1 + retries)::int as n, count(*) filter (where not ok)::int as failed from api_metrics group by service order by service',
-		);
-		expect(metrics.map(({ service, n, failed }) => ({ service, n, failed }))).toEqual([
-			{ service: 'ninjaone', n: ctx.sandbox.ninjaone!.count(), failed: 0 },
-			{ service: 'notion', n: ctx.sandbox.notion!.count(), failed: 0 },
-			{ service: 'unifi', n: ctx.sandbox.unifi!.count(), failed: 2 * world.connector.timeoutHostIds.length },
-		]);
-		// Read back through the views.
-		const health = await db('select service, calls_24h, failed_calls_24h from integration_health');
-		expect(health.map((h) => [h.service, Number(h.calls_24h), Number(h.failed_calls_24h)])).toEqual(metrics.map((m) => [m.service, m.calls, m.failed]));
-		const performance = await db('select pipeline, runs_30d, succeeded_30d, items_created_30d, items_unchanged_30d, last_status from workflow_performance');
-		expect(performance).toEqual([
-			{ pipeline: 'Daily Health Sync', runs_30d: '2', succeeded_30d: '2', items_created_30d: String(world.sites.length), items_unchanged_30d: String(world.sites.length), last_status: 'success' },
-		]);
-		// A console that could not be read is an outcome of the read (an item and a failed call in api_metrics), not a
-		// node error.
 		expect(await db('select * from recent_errors')).toEqual([]);
 	}, 10 * 60_000);
 

@@ -75,6 +75,8 @@ describe('npm start from a clone inside a mode-700 directory', () => {
 		// The changes that wait for a checker: a link to open and each checker's code.
 		expect(out).toMatch(/open http:\/\/127\.0\.0\.1:\d+\/form-waiting\/\d+/);
 		expect(out).toMatch(/checker bob@msp\.example: approval code \S+/);
+		expect(out).toMatch(/Upsert Customer Status: created 98/);
+		expect(out).toMatch(/Upsert Daily Health: created 98/);
 		expect(out).toContain('every pipeline ran');
 		// What a user reads does not look like a test harness.
 		expect(out).not.toMatch(/e2e/i);

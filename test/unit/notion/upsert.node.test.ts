@@ -6,6 +6,8 @@ import { SANDBOX_CREDENTIALS } from '../../sandbox/credentials';
 import { SANDBOX_PARENT_PAGE_ID } from '../../sandbox/notion';
 import { fakeExecute, rl, type FakeExecuteOptions } from '../unifi/fakeExecute';
 import { useNotionEmulator } from './notionSandbox';
+import { CUSTOMER_STATUS_DATABASE, DAILY_HEALTH_DATABASE } from '../../../lib/pipelines/notionDatabases';
+import customerStatusSync from '../../../workflows/customer-status-sync.json';
 import dailyHealthSync from '../../../workflows/daily-health-sync.json';
 
 jest.setTimeout(60_000);
@@ -32,6 +34,8 @@ async function ensureSiteHealth(): Promise<{ databaseId: string; dataSourceId: s
 	});
 	return { databaseId: String(out.json.databaseId), dataSourceId: String(out.json.dataSourceId) };
 }
+
+type WorkflowJson = { nodes: Array<{ name: string; parameters: Record<string, any> }> };
 
 const healthItem = (i: number) => ({
 	kind: 'healthScore.site',
@@ -62,11 +66,12 @@ describe('Site Health dashboard: one definition for Ensure Database, Health Scor
 		expect(schema.properties.Status.options).toEqual(['Healthy', 'Warning', 'Critical', 'Unknown']);
 	});
 
-	it('the bundled workflow uses the preset and keys on its key column', () => {
-		const nodes = (dailyHealthSync as { nodes: Array<{ name: string; parameters: Record<string, unknown> }> }).nodes;
-		expect(nodes.find((n) => n.name === 'Ensure Database')?.parameters).toMatchObject({ schemaSource: 'siteHealth' });
+	it('the Customer Status Sync workflow uses the preset and keys on its key column', () => {
+		const nodes = (customerStatusSync as WorkflowJson).nodes;
+		expect(nodes.find((n) => n.name === 'Ensure Database')?.parameters).toMatchObject({ schemaSource: CUSTOMER_STATUS_DATABASE.preset, title: CUSTOMER_STATUS_DATABASE.title });
 		expect(nodes.find((n) => n.name === 'Ensure Database')?.parameters.schema).toBeUndefined();
-		expect(nodes.find((n) => n.name === 'Upsert Site Health')?.parameters.keyProperty).toBe(SITE_HEALTH_KEY);
+		expect(CUSTOMER_STATUS_DATABASE.key).toBe(SITE_HEALTH_KEY);
+		expect(nodes.find((n) => n.name === 'Upsert Customer Status')?.parameters.keyProperty).toBe(SITE_HEALTH_KEY);
 	});
 
 	it('Health Score items land in the preset database with every column filled, then stay unchanged', async () => {
@@ -120,5 +125,60 @@ describe('Notion Sync upsert node', () => {
 		expect(again[0].json.action).toBe('unchanged');
 		const moved = await execute({ params, json: [{ Name: 'a', Key: 'a', 'Checked At': '2026-11-22T06:00' }], zone: 'UTC' });
 		expect(moved[0].json.action).toBe('updated');
+	});
+});
+
+describe('Daily Health snapshots: the workflow writes the preset columns, and a same-day re-run writes nothing', () => {
+	const nodes = (dailyHealthSync as WorkflowJson).nodes;
+
+	it('Ensure Database uses the preset, the upsert keys on Snapshot ID, and Daily Snapshot sets exactly the columns', () => {
+		expect(nodes.find((n) => n.name === 'Ensure Database')?.parameters).toMatchObject({ schemaSource: DAILY_HEALTH_DATABASE.preset, title: DAILY_HEALTH_DATABASE.title });
+		expect(nodes.find((n) => n.name === 'Upsert Daily Health')?.parameters.keyProperty).toBe(DAILY_HEALTH_DATABASE.key);
+		const snapshot = nodes.find((n) => n.name === 'Daily Snapshot')!;
+		const names = (snapshot.parameters.assignments.assignments as Array<{ name: string }>).map((a) => a.name);
+		expect(names).toEqual(DAILY_HEALTH_DATABASE.schema().map((p) => p.name));
+	});
+
+	it('a snapshot (date-only Date, numbers, nulls, checkbox) reads back equal', async () => {
+		const [ensured] = await execute({
+			params: { resource: 'database', operation: 'ensure', parentPage: rl(SANDBOX_PARENT_PAGE_ID, 'id'), title: 'Daily Health', schemaSource: 'dailyHealth', options: {} },
+		});
+		const params = {
+			resource: 'row',
+			operation: 'upsert',
+			database: rl(String(ensured.json.databaseId), 'id'),
+			dataSource: rl(String(ensured.json.dataSourceId), 'id'),
+			keyProperty: DAILY_HEALTH_DATABASE.key,
+			autoMap: true,
+			options: {},
+		};
+		const snapshot = (day: string, score: number) => ({
+			Site: 'Site 1',
+			'Snapshot ID': `site-1:${day}`,
+			'Site ID': 'site-1',
+			Date: day,
+			Score: score,
+			Status: 'Critical',
+			Critical: true,
+			Components: 'devices 100 · firmware 87.5 · wan 92 · wifi — · endpoints 40',
+			'Devices Offline': 2,
+			'Weak WiFi Clients': null,
+			'WAN Latency (ms)': 41.3,
+			'Failed Patches': 3,
+			'Pending Patches': 0,
+			'Active Threats': 1,
+			'Open Alerts': 4,
+			Summary: 'Active threat on 1 endpoint',
+		});
+		const zone = 'America/New_York';
+		const first = await execute({ params, json: [snapshot('2026-11-27', 38.5), snapshot('2026-11-28', 41)], zone });
+		expect(first.map((o) => o.json.action)).toEqual(['created', 'created']);
+		const again = await execute({ params, json: [snapshot('2026-11-28', 41)], zone });
+		expect(again.map((o) => [o.json.action, o.json.changes ?? null])).toEqual([['unchanged', null]]);
+		const rows = emulator.rows(String(ensured.json.dataSourceId)).map((r) => r.properties);
+		expect(rows.map((r) => [r['Snapshot ID'], r.Date, r.Score, r.Critical, r['Weak WiFi Clients']])).toEqual([
+			['site-1:2026-11-27', '2026-11-27', 38.5, true, null],
+			['site-1:2026-11-28', '2026-11-28', 41, true, null],
+		]);
 	});
 });
