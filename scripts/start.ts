@@ -183,6 +183,16 @@ async function runPipeline(n8n: N8nInstance, sandbox: Sandbox, wf: WorkflowJson,
 	return run;
 }
 
+/** The Notion row a review execution was started for: its key and title (`CHG-1003 Guest WiFi ...`). */
+function describeRow(result: ExecutionResult, sub: WorkflowJson): string | undefined {
+	const trigger = sub.nodes.find((n) => n.type === 'n8n-nodes-base.executeWorkflowTrigger');
+	const row = trigger && result.nodesRun.includes(trigger.name) ? result.json(trigger.name, 0)[0] : undefined;
+	if (!row) return undefined;
+	const key = ['Change ID', 'Item ID'].map((k) => row[k]).find((v) => typeof v === 'string' && v);
+	const title = ['Change', 'Item'].map((k) => row[k]).find((v) => typeof v === 'string' && v);
+	return key ? `${String(key)} ${String(title ?? '')} (${sub.name})`.trim() : undefined;
+}
+
 /** The approval requests that wait for a checker: what to open, and each checker's code (sandbox checkers). */
 async function waitingApprovals(n8n: N8nInstance, subWorkflows: WorkflowJson[]): Promise<string[]> {
 	const lines: string[] = [];
@@ -193,7 +203,7 @@ async function waitingApprovals(n8n: N8nInstance, subWorkflows: WorkflowJson[]):
 				if (!result.nodesRun.includes(gate.name)) continue;
 				for (const item of result.json(gate.name, 1)) {
 					const approval = item.approval as { formUrl?: string; checkers?: Array<{ checker: string; approvalCode: string }> } | undefined;
-					lines.push(`   ${String(item.summary ?? sub.name).split('\n')[0].slice(0, 110)}`);
+					lines.push(`   ${describeRow(result, sub) ?? String(item.summary ?? sub.name).split('\n')[0].slice(0, 110)}`);
 					lines.push(`      open ${String(approval?.formUrl)}`);
 					for (const c of approval?.checkers ?? []) lines.push(`      checker ${c.checker}: approval code ${c.approvalCode}`);
 				}
@@ -296,8 +306,11 @@ async function main(): Promise<void> {
 	const workflows = files.map((f) => JSON.parse(fs.readFileSync(path.join(root, 'workflows', f), 'utf8')) as WorkflowJson);
 	for (const wf of workflows) await n8n.importWorkflow(wf);
 	log(`   imported ${workflows.length} workflows: ${workflows.map((w) => w.name).join(', ')}`);
-	// n8n only calls an Error Workflow that is published.
-	for (const wf of workflows.filter((w) => w.nodes.some((n) => n.type === 'n8n-nodes-base.errorTrigger'))) await n8n.publishWorkflow(wf.id);
+	// n8n only calls an Error Workflow that is published, and a scheduled (production) run calls only the published
+	// version of a sub-workflow: publish both kinds, as a user importing them must (README).
+	const published = workflows.filter((w) => isSubWorkflow(w) || w.nodes.some((n) => n.type === 'n8n-nodes-base.errorTrigger'));
+	for (const wf of published) await n8n.publishWorkflow(wf.id);
+	log(`   published ${published.map((w) => w.name).join(', ')}`);
 
 	const port = option('port') ? Number(option('port')) : once ? await freePort() : 5678;
 	const server = await n8n.startServer({ port });
@@ -310,7 +323,10 @@ async function main(): Promise<void> {
 		if (!keep) fs.rmSync(n8n.userFolder, { recursive: true, force: true });
 	};
 
-	const pipelines = workflows.filter(isPipeline);
+	// In the order a day's work needs them: status boards first, then changes, promotions and runbooks.
+	const order = ['Customer Status Sync', 'Daily Health Sync', 'Config Change Sync', 'Azure Pipeline Sync', 'Runbook Manager'];
+	const rank = (wf: WorkflowJson) => (order.includes(wf.name) ? order.indexOf(wf.name) : order.length);
+	const pipelines = workflows.filter(isPipeline).sort((a, b) => rank(a) - rank(b));
 	const subWorkflows = workflows.filter(isSubWorkflow);
 	log(`== running each pipeline once, inside n8n (as the editor's Execute Workflow button does)`);
 	const runs: PipelineRun[] = [];
