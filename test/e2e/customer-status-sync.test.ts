@@ -6,15 +6,13 @@
  * statuses, the generated profiles), the WiFi read through the connector, the Unmatched outputs, the Notion rows,
  * the HubSpot companies, and that a second run writes nothing to Notion or HubSpot.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 
 import { hostVersions } from './harness';
+import { bundledWorkflow, expectEveryNodeRanOnce } from './pipelines';
 import { useSandboxedN8n } from './sandboxCredentials';
 
-const readWorkflow = (file: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'workflows', file), 'utf8')) as Record<string, unknown> & { id: string };
-const workflow = readWorkflow('customer-status-sync.json');
-const errorLogger = readWorkflow('ops-error-logger.json');
+const workflow = bundledWorkflow('customer-status-sync.json');
+const errorLogger = bundledWorkflow('ops-error-logger.json');
 
 const MSP_PROPERTIES = ['msp_health_score', 'msp_health_status', 'msp_offline_devices', 'msp_last_sync'];
 const HUBSPOT_WRITE_ROUTES = [
@@ -53,11 +51,7 @@ describe.each(hostVersions())('Customer Status Sync on n8n %s', (version) => {
 		expect(first.error).toBeUndefined();
 		expect(first.status).toBe('success');
 
-		// Every node ran exactly once (the fetch nodes call their API once, not per incoming item); the Schedule
-		// Trigger does not run in a CLI execution.
-		const nodeNames = (workflow.nodes as Array<{ name: string; type: string }>).filter((n) => n.type !== 'n8n-nodes-base.scheduleTrigger').map((n) => n.name);
-		expect(first.nodesRun.sort()).toEqual([...nodeNames].sort());
-		expect(nodeNames.filter((n) => first.runData[n].length !== 1)).toEqual([]);
+		expectEveryNodeRanOnce(first, workflow);
 
 		// Health Score: one item per UniFi site, statuses as the world generated them.
 		const scores = first.json('Health Score', 0);

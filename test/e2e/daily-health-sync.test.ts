@@ -5,17 +5,15 @@
  * Sites output. Checks the snapshot values against the Health Score output, that a re-run on the same day writes
  * nothing, and that a snapshot from yesterday stays as it was while today's rows are added next to it.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { DateTime } from 'luxon';
 
 import { hostVersions, poll } from './harness';
+import { bundledWorkflow, expectEveryNodeRanOnce } from './pipelines';
 import { useSandboxedN8n } from './sandboxCredentials';
 import { NOTION_DEFAULT_RATE_LIMIT } from '../sandbox/notion';
 
-const readWorkflow = (file: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'workflows', file), 'utf8')) as Record<string, unknown> & { id: string };
-const workflow = readWorkflow('daily-health-sync.json');
-const errorLogger = readWorkflow('ops-error-logger.json');
+const workflow = bundledWorkflow('daily-health-sync.json');
+const errorLogger = bundledWorkflow('ops-error-logger.json');
 const zone = (workflow.settings as { timezone: string }).timezone;
 
 /** The Components text of a Health Score item, as the Daily Snapshot node writes it. */
@@ -67,10 +65,7 @@ describe.each(hostVersions())('Daily Health Sync on n8n %s', (version) => {
 		expect(first.error).toBeUndefined();
 		expect(first.status).toBe('success');
 
-		// Every node ran exactly once; the Schedule Trigger does not run in a CLI execution.
-		const nodeNames = (workflow.nodes as Array<{ name: string; type: string }>).filter((n) => n.type !== 'n8n-nodes-base.scheduleTrigger').map((n) => n.name);
-		expect(first.nodesRun.sort()).toEqual([...nodeNames].sort());
-		expect(nodeNames.filter((n) => first.runData[n].length !== 1)).toEqual([]);
+		expectEveryNodeRanOnce(first, workflow);
 
 		const scores = first.json('Health Score', 0);
 		expect(scores).toHaveLength(world.sites.length);

@@ -5,18 +5,16 @@
  * and Days Overdue in Notion (computed here in the workflow's time zone), the reminders, the run summary in
  * Supabase, and that a re-run on the same day writes nothing to Notion.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 
 import { DateTime } from 'luxon';
 
 import { hostVersions } from './harness';
+import { bundledWorkflow, expectEveryNodeRanOnce } from './pipelines';
 import { useSandboxedN8n } from './sandboxCredentials';
 import type { SeededRunbook } from '../sandbox/workspace';
 
-const readWorkflow = (file: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'workflows', file), 'utf8')) as Record<string, unknown> & { id: string };
-const workflow = readWorkflow('runbook-manager.json') as ReturnType<typeof readWorkflow> & { settings: { timezone: string } };
-const errorLogger = readWorkflow('ops-error-logger.json');
+const workflow = bundledWorkflow('runbook-manager.json');
+const errorLogger = bundledWorkflow('ops-error-logger.json');
 
 interface Expected {
 	nextReview: string | null;
@@ -58,7 +56,7 @@ describe.each(hostVersions())('Runbook Manager on n8n %s', (version) => {
 	test('schedules every runbook in Notion, lists the reminders, and a re-run writes nothing', async () => {
 		const seeded = ctx.sandbox.workspace!.runbooks;
 		await ctx.n8n.importWorkflow(errorLogger);
-		const zone = workflow.settings.timezone;
+		const zone = workflow.settings.timezone ?? 'UTC';
 		const day = today(zone);
 		const first = await ctx.n8n.run(workflow);
 		expect(first.error).toBeUndefined();
@@ -66,12 +64,7 @@ describe.each(hostVersions())('Runbook Manager on n8n %s', (version) => {
 		// The run must not have crossed midnight in the workflow's zone, or "today" below is not the workflow's.
 		expect(today(zone).toISODate()).toBe(day.toISODate());
 
-		// Every node but the Schedule Trigger ran once (the sticky note is no node that runs).
-		const nodeNames = (workflow.nodes as Array<{ name: string; type: string }>)
-			.filter((n) => n.type !== 'n8n-nodes-base.scheduleTrigger' && n.type !== 'n8n-nodes-base.stickyNote')
-			.map((n) => n.name);
-		expect(first.nodesRun.sort()).toEqual([...nodeNames].sort());
-		expect(nodeNames.filter((n) => first.runData[n].length !== 1)).toEqual([]);
+		expectEveryNodeRanOnce(first, workflow);
 		// The reminders branch (above on the canvas) runs before Update Runbooks and the summary (v1 order).
 		const started = (n: string) => first.runData[n][0].startTime!;
 		expect(started('Review Reminders')).toBeLessThanOrEqual(started('Update Runbooks'));
