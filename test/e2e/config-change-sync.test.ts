@@ -7,8 +7,9 @@
  * Run 1 decides every Proposed change: approved and rejected ones are written back at once, the ones that need a
  * checker wait, each in its own execution, with the form link on their row. Then checkers answer through the Wait
  * form with their own codes (read from the waiting execution, standing in for the private message), the maker's own
- * answer is refused, and a re-run with nothing Proposed writes nothing. Last, a copy of the pipeline with a 2-second
- * Wait limit shows a change nobody answers marked Expired.
+ * answer is refused, a change edited (or deleted) in Notion while it waits is not approved by a valid checker's answer,
+ * and a re-run with nothing Proposed writes nothing. Last, a copy of the pipeline with a 2-second Wait limit shows a
+ * change nobody answers marked Expired.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,6 +17,7 @@ import { checkerSignature } from '../../lib/gate';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { CHECKERS, MAKER } from '../sandbox/workspace';
 import { createN8nInstance, hostVersions, poll, type N8nInstance } from './harness';
+import { bundledWorkflow } from './pipelines';
 import { sandboxCredentials } from './sandboxCredentials';
 
 interface Workflow extends Record<string, unknown> {
@@ -48,6 +50,18 @@ function shortWaitCopies(): { main: Workflow; review: Workflow } {
 	return { main, review };
 }
 const shortWait = shortWaitCopies();
+
+test('Config Change Review maps the row after the checker answers exactly as it mapped it for Evaluate Change', () => {
+	const review = bundledWorkflow('config-change-review.json');
+	const node = (name: string) => review.nodes.find((n) => n.name === name)!;
+	const mapping = (name: string) =>
+		(node(name).parameters as { assignments: { assignments: Array<{ name: string; value: string }> } }).assignments.assignments.find((a) => a.name === 'changeRequest')!.value;
+	expect(mapping('Change to Apply')).toBe(mapping('Change Request'));
+	expect(node('Verify Approval').parameters.changeToApply).toBe('={{ $json.changeRequest }}');
+	const connections = review.connections as Record<string, { main: Array<Array<{ node: string }>> }>;
+	const next = (name: string) => connections[name].main.flat().map((c) => c.node);
+	expect([next('Wait for Checker'), next('Row Now'), next('Change to Apply')]).toEqual([['Row Now'], ['Change to Apply'], ['Verify Approval']]);
+});
 
 interface Item {
 	json: Record<string, any>;
@@ -244,6 +258,84 @@ describe.each(hostVersions())('Config Change Sync on n8n %s', (version) => {
 
 		const notion = JSON.stringify(sandbox.notion!.rows(workspace().dataSourceId, true));
 		for (const { approval } of waiting.values()) for (const { approvalCode } of approval.checkers) expect(notion).not.toContain(approvalCode);
+	}, 240_000);
+
+	test('a change edited in Notion while it waits is not approved by a valid checker; nor is one deleted while it waits', async () => {
+		const like = rows().get('CHG-1003')!;
+		const change = (id: string, description: string) => ({ Change: description, 'Change ID': id, Maker: MAKER, Status: 'Proposed', 'Change Type': 'wifi', Risk: 'LOW', Sites: like.Sites });
+		const [editedPage, deletedPage] = sandbox.notion!.seedRows(workspace().dataSourceId, [
+			change('CHG-1101', 'Guest WiFi captive portal at twelve sites'),
+			change('CHG-1102', 'Guest WiFi session timeout at twelve sites'),
+		]);
+		const before = await reviewExecutionIds();
+		await runPipeline();
+		const fresh = await poll(
+			'both new review executions to wait',
+			async () => {
+				const list = (await n8n.executions(reviewWorkflow.id)).filter((e) => !before.includes(e.id));
+				return list.length === 2 && list.every((e) => e.status === 'waiting') ? list : undefined;
+			},
+			120_000,
+		);
+		const waitingFor = new Map<string, { executionId: string; approval: Approval }>();
+		for (const { id } of fresh) {
+			const e = await execution(id);
+			waitingFor.set(output(e, 'Change Request')[0].json.changeId as string, { executionId: id, approval: output(e, 'Evaluate Change', 1)[0].json.approval as Approval });
+		}
+		expect([...waitingFor.keys()].sort()).toEqual(['CHG-1101', 'CHG-1102']);
+		for (const [changeId, { approval }] of waitingFor) expect([changeId, rows().get(changeId)!.Status, rows().get(changeId)!['Approval Link']]).toEqual([changeId, 'Awaiting Approval', approval.formUrl]);
+
+		// While they wait, the maker adds a site to CHG-1101 and deletes CHG-1102, in Notion.
+		const patch = (pageId: string, body: Record<string, unknown>) =>
+			fetch(`${sandbox.urls.notion}/v1/pages/${pageId}`, {
+				method: 'PATCH',
+				headers: { authorization: `Bearer ${sandbox.credentials.notionToken}`, 'notion-version': '2025-09-03', 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+			});
+		const editedSites = `${like.Sites as string}, site-extra-01`;
+		expect((await patch(editedPage, { properties: { Sites: { rich_text: [{ text: { content: editedSites } }] } } })).status).toBe(200);
+		expect((await patch(deletedPage, { in_trash: true })).status).toBe(200);
+
+		// bob approves both with his own code, as he would have for the change he was shown.
+		const approve = async (changeId: string) => {
+			const { executionId, approval } = waitingFor.get(changeId)!;
+			const res = await submitForm(approval.formUrl, { decision: 'Approve', reason: 'Looks fine', code: codeOf(approval, BOB) });
+			await res.arrayBuffer();
+			expect(res.status).toBe(200);
+			const e = await n8n.finishedExecution<Execution>(executionId, 120_000);
+			expect(e.status).toBe('success');
+			expect(ran(e, 'Checker Approved Row')).toBe(false);
+			expect(output(e, 'Verify Approval', 0)).toEqual([]);
+			return output(e, 'Verify Approval', 1)[0].json;
+		};
+		const reasonsOf = async (executionId: string) =>
+			(
+				await sandbox.supabase!.query<{ decision: string; checker: string | null; reasons: Array<{ code: string }> }>(
+					'select decision, checker, reasons from change_approvals where execution_id = $1 order by id',
+					[executionId],
+				)
+			).map((r) => [r.decision, r.reasons.map((reason) => reason.code)]);
+
+		const edited = await approve('CHG-1101');
+		expect(edited.reasons.map((r: { code: string }) => r.code)).toContain('changeHashMismatch');
+		expect(edited.changeRequest.sites).toContain('site-extra-01');
+		const editedRow = rows().get('CHG-1101')!;
+		expect([editedRow.Status, editedRow['Decided By'], editedRow.Sites]).toEqual(['Rejected', null, editedSites]);
+		expect(Date.parse(editedRow['Decided At']?.start ?? editedRow['Decided At'])).toBeGreaterThan(started - 60_000);
+		const editedAudit = await reasonsOf(waitingFor.get('CHG-1101')!.executionId);
+		expect(editedAudit.map(([decision]) => decision)).toEqual(['needs_approval', 'rejected']);
+		expect(editedAudit[1][1]).toContain('changeHashMismatch');
+		expect(editedAudit[1][1]).not.toContain('checkerApproved');
+
+		// The deleted row cannot be read again: the gate cannot read an empty change, so nothing is approved.
+		const deleted = await approve('CHG-1102');
+		expect(deleted.decision).toBe('rejected');
+		expect((await reasonsOf(waitingFor.get('CHG-1102')!.executionId)).map(([decision]) => decision)).toEqual(['needs_approval', 'rejected']);
+		const deletedRows = sandbox.notion!.rows(workspace().dataSourceId, true).filter((r) => r.properties['Change ID'] === 'CHG-1102');
+		expect(deletedRows.find((r) => r.pageId === deletedPage)?.in_trash).toBe(true);
+		for (const r of deletedRows) expect(r.properties.Status).not.toBe('Approved');
+
+		expect((await n8n.executions(reviewWorkflow.id, 'waiting')).length).toBe(0);
 	}, 240_000);
 
 	test('a re-run with nothing Proposed writes nothing to Notion and starts no review', async () => {
