@@ -4,48 +4,21 @@
  * sandbox's seeded Azure Pipeline database. The main workflow starts one review execution per Requested row without
  * waiting for it; the Prod -> Customer promotion parks its own execution at the Wait form until a checker answers.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { checkerSignature, promotionHash } from '../../lib/gate';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { CHECKERS, MAKER } from '../sandbox/workspace';
+import { codeOf, output, ran, submitForm, type Approval, type Execution, type Item } from './approvals';
 import { createN8nInstance, hostVersions, poll, type N8nInstance } from './harness';
+import { bundledWorkflow } from './pipelines';
 import { sandboxCredentials } from './sandboxCredentials';
 
-type Workflow = Record<string, unknown> & { id: string; name: string };
-const readWorkflow = (file: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'workflows', file), 'utf8')) as Workflow;
-const main = readWorkflow('azure-pipeline-sync.json');
-const review = readWorkflow('azure-promotion-review.json');
-const errorLogger = readWorkflow('ops-error-logger.json');
+const main = bundledWorkflow('azure-pipeline-sync.json');
+const review = bundledWorkflow('azure-promotion-review.json');
+const errorLogger = bundledWorkflow('ops-error-logger.json');
 
 const [BOB, CAROL] = CHECKERS;
 
-interface Item {
-	json: Record<string, any>;
-}
-interface Execution {
-	id: string;
-	status: string;
-	data?: { resultData?: { runData?: Record<string, Array<{ data?: { main?: Array<Item[] | null> } }>> } };
-}
-interface Approval {
-	token: string;
-	requestId: string;
-	formUrl: string;
-	checkers: Array<{ checker: string; approvalCode: string }>;
-}
 
-const output = (execution: Execution, node: string, index = 0): Item[] => execution.data?.resultData?.runData?.[node]?.[0]?.data?.main?.[index] ?? [];
-const ran = (execution: Execution, node: string) => Boolean(execution.data?.resultData?.runData?.[node]);
-
-/** What the n8n form page sends: multipart/form-data, field-0.. in the order of the Wait node's form fields. */
-function submitForm(url: string, fields: { decision: string; reason?: string; code: string }): Promise<Response> {
-	const form = new FormData();
-	form.append('field-0', fields.decision);
-	form.append('field-1', fields.reason ?? '');
-	form.append('field-2', fields.code);
-	return fetch(url, { method: 'POST', body: form, signal: AbortSignal.timeout(60_000) });
-}
 
 describe.each(hostVersions())('Azure Pipeline Sync on n8n %s', (version) => {
 	let n8n: N8nInstance;

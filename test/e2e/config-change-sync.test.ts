@@ -11,22 +11,17 @@
  * and a re-run with nothing Proposed writes nothing. Last, a copy of the pipeline with a 2-second Wait limit shows a
  * change nobody answers marked Expired.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { checkerSignature } from '../../lib/gate';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { CHECKERS, MAKER } from '../sandbox/workspace';
+import { codeOf, output, ran, submitForm, type Approval, type Execution, type Item } from './approvals';
 import { createN8nInstance, hostVersions, poll, type N8nInstance } from './harness';
-import { bundledWorkflow } from './pipelines';
+import { bundledWorkflow, type BundledWorkflow } from './pipelines';
 import { sandboxCredentials } from './sandboxCredentials';
 
-interface Workflow extends Record<string, unknown> {
-	id: string;
-}
-const readWorkflow = (file: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'workflows', file), 'utf8')) as Workflow;
-const mainWorkflow = readWorkflow('config-change-sync.json');
-const reviewWorkflow = readWorkflow('config-change-review.json');
-const errorLogger = readWorkflow('ops-error-logger.json');
+const mainWorkflow = bundledWorkflow('config-change-sync.json');
+const reviewWorkflow = bundledWorkflow('config-change-review.json');
+const errorLogger = bundledWorkflow('ops-error-logger.json');
 
 const [BOB, CAROL] = CHECKERS;
 
@@ -34,19 +29,19 @@ const [BOB, CAROL] = CHECKERS;
  * The pipeline as shipped, under other ids, with a Wait limit of 2 seconds: for the change nobody answers. Node ids
  * stay (they are unique per workflow); the Wait node's webhook id changes.
  */
-function shortWaitCopies(): { main: Workflow; review: Workflow } {
-	const review = JSON.parse(JSON.stringify(reviewWorkflow)) as Workflow & { nodes: Array<{ name: string; webhookId?: string; parameters: Record<string, unknown> }> };
+function shortWaitCopies(): { main: BundledWorkflow; review: BundledWorkflow } {
+	const review = bundledWorkflow('config-change-review.json');
 	review.id = 'mspCfgChgRevTest';
-	review.name = `${reviewWorkflow.name as string} (2 s Wait limit)`;
+	review.name = `${reviewWorkflow.name} (2 s Wait limit)`;
 	for (const node of review.nodes) {
 		if (node.name !== 'Wait for Checker') continue;
 		node.webhookId = 'f8d2b3c4-0000-4000-a000-0000000000f2';
 		Object.assign(node.parameters, { limitWaitTime: true, limitType: 'afterTimeInterval', resumeAmount: 2, resumeUnit: 'seconds' });
 	}
-	const main = JSON.parse(JSON.stringify(mainWorkflow)) as Workflow & { nodes: Array<{ name: string; parameters: Record<string, any> }> };
+	const main = bundledWorkflow('config-change-sync.json');
 	main.id = 'mspCfgChgSyncTst';
-	main.name = `${mainWorkflow.name as string} (2 s Wait limit)`;
-	main.nodes.find((n) => n.name === 'Review Each Change')!.parameters.workflowId.value = review.id;
+	main.name = `${mainWorkflow.name} (2 s Wait limit)`;
+	(main.nodes.find((n) => n.name === 'Review Each Change')!.parameters.workflowId as { value: string }).value = review.id;
 	return { main, review };
 }
 const shortWait = shortWaitCopies();
@@ -63,23 +58,6 @@ test('Config Change Review maps the row after the checker answers exactly as it 
 	expect([next('Wait for Checker'), next('Row Now'), next('Change to Apply')]).toEqual([['Row Now'], ['Change to Apply'], ['Verify Approval']]);
 });
 
-interface Item {
-	json: Record<string, any>;
-}
-interface Execution {
-	id: string;
-	status: string;
-	data?: { resultData?: { runData?: Record<string, Array<{ data?: { main?: Array<Item[] | null> } }>> } };
-}
-interface Approval {
-	token: string;
-	requestId: string;
-	formUrl: string;
-	checkers: Array<{ checker: string; approvalCode: string }>;
-}
-
-const output = (execution: Execution, node: string, index = 0): Item[] => execution.data?.resultData?.runData?.[node]?.[0]?.data?.main?.[index] ?? [];
-const ran = (execution: Execution, node: string) => Boolean(execution.data?.resultData?.runData?.[node]);
 
 describe.each(hostVersions())('Config Change Sync on n8n %s', (version) => {
 	let n8n: N8nInstance;
@@ -130,16 +108,7 @@ describe.each(hostVersions())('Config Change Sync on n8n %s', (version) => {
 		return e;
 	}
 
-	/** What the n8n form page sends: multipart/form-data, field-0.. in the order of the Wait node's form fields. */
-	function submitForm(url: string, fields: { decision: string; reason?: string; code: string }): Promise<Response> {
-		const form = new FormData();
-		form.append('field-0', fields.decision);
-		form.append('field-1', fields.reason ?? '');
-		form.append('field-2', fields.code);
-		return fetch(url, { method: 'POST', body: form, signal: AbortSignal.timeout(60_000) });
-	}
 
-	const codeOf = (approval: Approval, checker: string) => approval.checkers.find((c) => c.checker === checker)!.approvalCode;
 
 	test('run 1: each Proposed change is decided in its own execution; approvals wait with their form link on the row', async () => {
 		const seeded = workspace().proposed;

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkerSignature } from '../../lib/gate';
 import { startSandbox, type Sandbox } from '../sandbox';
+import { codeOf, codesOf, output, ran, submitForm, type Approval, type Execution, type Item } from './approvals';
 import { createN8nInstance, hostVersions, poll, type N8nInstance } from './harness';
 import { sandboxCredentials } from './sandboxCredentials';
 
@@ -52,27 +53,6 @@ const timeoutWorkflow = variant('mcGateTimeout001', 'c3', 'maker-checker-timeout
 const sites = (n: number) => Array.from({ length: n }, (_, i) => `site-${String(i + 1).padStart(2, '0')}`);
 const bulkChange = (over: Record<string, unknown> = {}) => ({ maker: MAKER, sites: sites(12), changeType: 'vlan', risk: 'MEDIUM', description: 'VLAN 30 for cameras', vlanIds: [30], ...over });
 
-interface Item {
-	json: Record<string, any>;
-}
-interface Execution {
-	id: string;
-	status: string;
-	finished?: boolean;
-	data?: { resultData?: { runData?: Record<string, Array<{ data?: { main?: Array<Item[] | null> } }>> } };
-}
-interface Approval {
-	token: string;
-	expiresAt: string;
-	requestId: string;
-	formUrl: string;
-	webhookUrl: string;
-	checkers: Array<{ checker: string; approvalCode: string }>;
-}
-
-const output = (execution: Execution, node: string, index = 0): Item[] => execution.data?.resultData?.runData?.[node]?.[0]?.data?.main?.[index] ?? [];
-const ran = (execution: Execution, node: string) => Boolean(execution.data?.resultData?.runData?.[node]);
-const codesOf = (item: Item | undefined) => ((item?.json.reasons ?? []) as Array<{ code: string }>).map((r) => r.code);
 
 describe.each(hostVersions())('Maker/Checker Gate on n8n %s', (version) => {
 	let n8n: N8nInstance;
@@ -145,16 +125,7 @@ describe.each(hostVersions())('Maker/Checker Gate on n8n %s', (version) => {
 		return { approval: evaluated.json.approval as Approval, evaluated };
 	}
 
-	/** What the n8n form page sends: multipart/form-data, field-0.. in the order of the Wait node's form fields. */
-	function submitForm(url: string, fields: { decision: string; reason?: string; code: string }): Promise<Response> {
-		const form = new FormData();
-		form.append('field-0', fields.decision);
-		form.append('field-1', fields.reason ?? '');
-		form.append('field-2', fields.code);
-		return fetch(url, { method: 'POST', body: form, signal: AbortSignal.timeout(60_000) });
-	}
 
-	const codeOf = (approval: Approval, checker: string) => approval.checkers.find((c) => c.checker === checker)!.approvalCode;
 
 	/** Ended in Change Rejected with `code` among the reasons, never in Apply Change. */
 	async function expectRejected(id: string, code: string): Promise<Item> {
