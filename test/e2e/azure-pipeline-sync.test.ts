@@ -95,6 +95,11 @@ describe.each(hostVersions())('Azure Pipeline Sync on n8n %s', (version) => {
 		const requested = workspace().requested;
 		expect(requested.map((p) => p.id)).toEqual(['AZ-201', 'AZ-202', 'AZ-203', 'AZ-204', 'AZ-205', 'AZ-206']);
 
+		// The first two row writes meet a 503 and a 429 (Retry-After 1 s): the reviews retry them, and the rows below
+		// are as if nothing had happened.
+		const refused = () => ({ 503: sandbox.notion!.statusCounts()['503'] ?? 0, 429: sandbox.notion!.statusCounts()['429'] ?? 0 });
+		const refusedBefore = refused();
+		sandbox.notion!.scriptFaults([{ status: 503 }, { status: 429, headers: { 'retry-after': '1' } }], /^PATCH \/v1\/pages/);
 		const first = await runMain();
 		expect(output(first, 'Ensure Azure Pipeline')[0]?.json).toMatchObject({ databaseId: workspace().databaseId });
 		expect(output(first, 'Requested Items').map((i) => i.json['Item ID']).sort()).toEqual(requested.map((p) => p.id));
@@ -160,6 +165,7 @@ describe.each(hostVersions())('Azure Pipeline Sync on n8n %s', (version) => {
 		// The approval codes (and the token they are made from) go to the checkers only: not into Notion or the logs.
 		const written = JSON.stringify([rows(), audit, summaries]);
 		for (const secret of allCodes) expect(written).not.toContain(secret);
+		expect(refused()).toEqual({ 503: refusedBefore[503] + 1, 429: refusedBefore[429] + 1 });
 	});
 
 	test('carol approves AZ-203 through the Wait form: promoted to customer, decided by carol', async () => {

@@ -116,6 +116,11 @@ describe.each(hostVersions())('Config Change Sync on n8n %s', (version) => {
 		const untouched = before.get('CHG-0999');
 		expect(untouched?.Status).toBe('Approved');
 
+		// The first two row writes meet a 503 and a 429 (Retry-After 1 s): the reviews retry them, and the rows below
+		// are as if nothing had happened.
+		const refused = () => ({ 503: sandbox.notion!.statusCounts()['503'] ?? 0, 429: sandbox.notion!.statusCounts()['429'] ?? 0 });
+		const refusedBefore = refused();
+		sandbox.notion!.scriptFaults([{ status: 503 }, { status: 429, headers: { 'retry-after': '1' } }], /^PATCH \/v1\/pages/);
 		const main = await runPipeline();
 		// One review execution per Proposed change, started without waiting for it.
 		expect(output(main, 'Proposed Changes').map((i) => i.json['Change ID']).sort()).toEqual(seeded.map((c) => c.id).sort());
@@ -178,6 +183,7 @@ describe.each(hostVersions())('Config Change Sync on n8n %s', (version) => {
 		// The checkers' codes went nowhere near Notion.
 		const notion = JSON.stringify(sandbox.notion!.rows(workspace().dataSourceId, true));
 		for (const { approval } of waiting.values()) for (const { approvalCode } of approval.checkers) expect(notion).not.toContain(approvalCode);
+		expect(refused()).toEqual({ 503: refusedBefore[503] + 1, 429: refusedBefore[429] + 1 });
 	}, 240_000);
 
 	test('checkers answer through the Wait form: bob approves, carol rejects, the maker cannot approve their own change', async () => {

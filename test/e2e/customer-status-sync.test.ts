@@ -182,4 +182,55 @@ describe.each(hostVersions())('Customer Status Sync on n8n %s', (version) => {
 		]);
 		expect(await db('select * from recent_errors')).toEqual([]);
 	}, 10 * 60_000);
+
+	test('under 429s and 503s from Notion and HubSpot, a run repairs drifted rows and companies exactly, with no duplicate', async () => {
+		const world = ctx.sandbox.world;
+		const notion = ctx.sandbox.notion!;
+		const hubspot = ctx.sandbox.hubspot!;
+		const database = notion.findDataSources('Customer Status')[0].dataSourceId;
+		const snapshot = () => new Map(notion.rows(database).map((r) => [String(r.properties['Site ID']), r.properties]));
+		const healthOf = () => new Map([...hubspot.objects.companies.values()].map((c) => [c.id, [c.properties.msp_health_score, c.properties.msp_health_status, c.properties.msp_offline_devices]]));
+		const rowsBefore = snapshot();
+		const companiesBefore = healthOf();
+
+		// Someone edits 5 rows in Notion and 3 companies in HubSpot by hand.
+		const drifted = [...rowsBefore.keys()].slice(0, 5);
+		for (const siteId of drifted) {
+			const page = notion.rows(database).find((r) => r.properties['Site ID'] === siteId)!;
+			const res = await fetch(`${ctx.sandbox.urls.notion}/v1/pages/${page.pageId}`, {
+				method: 'PATCH',
+				headers: { authorization: `Bearer ${ctx.sandbox.credentials.notionToken}`, 'notion-version': '2025-09-03', 'content-type': 'application/json' },
+				body: JSON.stringify({ properties: { Score: { number: 1 }, Status: { select: { name: 'Unknown' } } } }),
+			});
+			expect(res.status).toBe(200);
+		}
+		const driftedCompanies = [...hubspot.objects.companies.values()].filter((c) => c.properties.msp_health_score).slice(0, 3);
+		for (const c of driftedCompanies) c.properties.msp_health_score = '1';
+
+		// Then a run meets a 429 or a 503 on about one Notion and HubSpot request in five.
+		const faults = { seed: 11, rate429: 0.1, rate503: 0.1 };
+		notion.setFaults(faults);
+		hubspot.setFaults(faults);
+		const refusals = (e: { statusCounts(): Record<string, number> }) => (e.statusCounts()['429'] ?? 0) + (e.statusCounts()['503'] ?? 0);
+		const refusedBefore = { notion: refusals(notion), hubspot: refusals(hubspot) };
+		let third;
+		try {
+			third = await ctx.n8n.run(workflow);
+		} finally {
+			notion.setFaults({});
+			hubspot.setFaults({});
+		}
+		expect(third.error).toBeUndefined();
+		expect(third.status).toBe('success');
+		const actions = (node: string) => third.json(node).reduce<Record<string, number>>((n, u) => ({ ...n, [String(u.action)]: (n[String(u.action)] ?? 0) + 1 }), {});
+		expect(actions('Upsert Customer Status')).toEqual({ updated: 5, unchanged: world.sites.length - 5 });
+		expect(actions('Upsert Company Health')).toEqual({ updated: 3, unchanged: world.sites.length - 1 - 3 });
+		// Both services refused some requests (the run retried them), and the end state is exactly the one before the
+		// drift: every row and company as the scores say, one row per site.
+		expect(refusals(notion)).toBeGreaterThan(refusedBefore.notion);
+		expect(refusals(hubspot)).toBeGreaterThan(refusedBefore.hubspot);
+		expect(snapshot()).toEqual(rowsBefore);
+		expect(notion.rows(database)).toHaveLength(world.sites.length);
+		expect(healthOf()).toEqual(companiesBefore);
+	}, 10 * 60_000);
 });

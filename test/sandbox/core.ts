@@ -278,6 +278,11 @@ export abstract class Emulator {
 		return this.counters.get(routeName) ?? 0;
 	}
 
+	/** Responses per HTTP status (faults and rate limits included). */
+	statusCounts(): Record<string, number> {
+		return Object.fromEntries(this.statusCounters);
+	}
+
 	/** Requests per route name (`METHOD /path/pattern`), all statuses. */
 	routeCounts(): Record<string, number> {
 		return Object.fromEntries(this.counters);
