@@ -10,6 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -238,6 +239,15 @@ function table(runs: PipelineRun[]): string[] {
 	return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
+/** Whether 127.0.0.1:`port` can be listened on (n8n would otherwise fail to start after minutes of setup). */
+function portIsFree(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const probe = net.createServer();
+		probe.once('error', () => resolve(false));
+		probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+	});
+}
+
 /** Prints progress while the n8n host installs (minutes, the first time only). */
 function installProgress(version: HostVersion): () => void {
 	const { dir, marker } = hostPaths(version);
@@ -262,6 +272,8 @@ async function main(): Promise<void> {
 	const once = flag('once');
 	const keep = flag('keep');
 	const started = Date.now();
+	const port = option('port') ? Number(option('port')) : once ? await freePort() : 5678;
+	if (!(await portIsFree(port))) throw new Error(`port ${port} on 127.0.0.1 is in use (another n8n?): stop it, or choose another with --port N`);
 	log('n8n-nodes-msp-ops: the bundled pipelines in a local n8n, against the sandbox (local emulators of UniFi, NinjaOne,');
 	log('Notion, HubSpot and Supabase on 127.0.0.1; nothing here calls a real service).');
 
@@ -312,7 +324,6 @@ async function main(): Promise<void> {
 	for (const wf of published) await n8n.publishWorkflow(wf.id);
 	log(`   published ${published.map((w) => w.name).join(', ')}`);
 
-	const port = option('port') ? Number(option('port')) : once ? await freePort() : 5678;
 	const server = await n8n.startServer({ port });
 	await n8n.ownerCookie(); // sets up the owner account
 	log(`   n8n is running at ${server.url}`);
