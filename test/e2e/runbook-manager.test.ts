@@ -58,7 +58,14 @@ describe.each(hostVersions())('Runbook Manager on n8n %s', (version) => {
 		await ctx.n8n.importWorkflow(errorLogger);
 		const zone = workflow.settings.timezone ?? 'UTC';
 		const day = today(zone);
+		// The runbooks' query meets a 503 and a row write a 429 (Retry-After 1 s): both are retried, and everything
+		// below is as if nothing had happened.
+		const refused = () => ({ 503: ctx.sandbox.notion!.statusCounts()['503'] ?? 0, 429: ctx.sandbox.notion!.statusCounts()['429'] ?? 0 });
+		const refusedBefore = refused();
+		ctx.sandbox.notion!.scriptFaults([{ status: 503 }], /^POST \/v1\/data_sources\/[^/]+\/query/);
+		ctx.sandbox.notion!.scriptFaults([{ status: 429, headers: { 'retry-after': '1' } }], /^PATCH \/v1\/pages/);
 		const first = await ctx.n8n.run(workflow);
+		expect(refused()).toEqual({ 503: refusedBefore[503] + 1, 429: refusedBefore[429] + 1 });
 		expect(first.error).toBeUndefined();
 		expect(first.status).toBe('success');
 		// The run must not have crossed midnight in the workflow's zone, or "today" below is not the workflow's.
