@@ -207,10 +207,14 @@ describe.each(hostVersions())('Customer Status Sync on n8n %s', (version) => {
 		const driftedCompanies = [...hubspot.objects.companies.values()].filter((c) => c.properties.msp_health_score).slice(0, 3);
 		for (const c of driftedCompanies) c.properties.msp_health_score = '1';
 
-		// Then a run meets a 429 or a 503 on about one Notion and HubSpot request in five.
-		const faults = { seed: 11, rate429: 0.1, rate503: 0.1 };
-		notion.setFaults(faults);
-		hubspot.setFaults(faults);
+		// Then a run meets a 429 or a 503 on about one Notion request in five, and HubSpot (a handful of batch calls)
+		// rate-limits its batch read and fails its batch update once.
+		notion.setFaults({ seed: 11, rate429: 0.1, rate503: 0.1 });
+		hubspot.scriptFaults(
+			[{ status: 429, headers: { 'retry-after': '1' }, body: { status: 'error', message: 'You have reached your ten secondly limit.', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' } }],
+			/batch\/read$/,
+		);
+		hubspot.scriptFaults([{ status: 503 }], /batch\/update$/);
 		const refusals = (e: { statusCounts(): Record<string, number> }) => (e.statusCounts()['429'] ?? 0) + (e.statusCounts()['503'] ?? 0);
 		const refusedBefore = { notion: refusals(notion), hubspot: refusals(hubspot) };
 		let third;
@@ -218,7 +222,6 @@ describe.each(hostVersions())('Customer Status Sync on n8n %s', (version) => {
 			third = await ctx.n8n.run(workflow);
 		} finally {
 			notion.setFaults({});
-			hubspot.setFaults({});
 		}
 		expect(third.error).toBeUndefined();
 		expect(third.status).toBe('success');
