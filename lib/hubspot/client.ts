@@ -31,8 +31,10 @@ import type { z } from 'zod';
  * HubSpot CRM v3 client (companies and contacts) on ServiceHttpClient. The contract it follows, with sources, is
  * docs/hubspot.md. Every write goes through the batch endpoints in chunks of at most 100 inputs, sequentially, and
  * answers one outcome per input, at the input's index: a 207 partial failure fails only the inputs its errors name.
- * Creates are never retried after an ambiguous failure (ServiceHttpClient retries a POST only on 429): the inputs
- * of such a chunk fail with a message saying to look the records up by their unique property first.
+ * Creates are never retried after an ambiguous failure (a create sent twice makes two records): the inputs of such a
+ * chunk fail with a message saying to look the records up by their unique property first. Reads, updates (the same
+ * values on the same ids), upserts (keyed on a unique property) and archives end in the same state however often
+ * they arrive, so a 5xx, a timeout or a reset sends them again like any idempotent call.
  */
 
 export type HubSpotObjectType = 'companies' | 'contacts';
@@ -549,8 +551,8 @@ export class HubSpotClient {
 					method: 'POST',
 					path: `/crm/v3/objects/${type}/batch/${verb}`,
 					json: bodyOf(chunk),
-					// Reads and archives can be sent again safely; creates, updates and upserts only on 429.
-					idempotent: verb === 'read' || verb === 'archive',
+					// Everything but a create ends in the same state when sent twice (see the class comment).
+					idempotent: verb !== 'create',
 				});
 				status = res.status;
 				data = res.data;
@@ -568,7 +570,7 @@ export class HubSpotClient {
 				const mspError = isMspOpsError(error) ? error : new MspOpsError(String((error as Error)?.message ?? error), { service: 'hubspot', operation });
 				const ambiguous = mspError.httpStatus === undefined || mspError.httpStatus >= 500;
 				for (const input of chunk) {
-					const what = ambiguous && verb !== 'read' && verb !== 'archive'
+					const what = ambiguous && verb === 'create'
 						? `may or may not have been written (${mspError.message}). It was not sent again: look the record up by its unique property before writing it again`
 						: `failed with the whole batch: ${mspError.message}`;
 					outcomes[input.index] = { index: input.index, status: 'failed', error: this.inputError(type, verb, input, what, mspError.code, mspError) };

@@ -177,6 +177,16 @@ describe('HubSpot client against the emulator', () => {
 		expect(emu().count('POST /crm/v3/objects/contacts/batch/read')).toBe(2);
 	});
 
+	it('sends a batch update again after a 503 or a reset: the same values on the same ids end in the same state', async () => {
+		const [created] = await client().batchCreate('contacts', [{ properties: { email: 'twice@example.org' } }]);
+		const id = (created as { object?: { id: string } }).object!.id;
+		emu().scriptFaults([{ status: 503 }, { reset: true }], /batch\/update/);
+		const outcomes = await client().batchUpdate('contacts', [{ id, properties: { jobtitle: 'Engineer' } }]);
+		expect(outcomes[0].status).toBe('updated');
+		expect(emu().count('POST /crm/v3/objects/contacts/batch/update')).toBe(3);
+		expect(emu().objects.contacts.get(id)?.properties.jobtitle).toBe('Engineer');
+	});
+
 	it('retries a ten-secondly 429 after its wait, but not a DAILY one, which fails with when it resets', async () => {
 		emu().scriptFaults([{ status: 429 }], /batch\/upsert/);
 		const started = Date.now();
