@@ -1,0 +1,66 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { WORKFLOW_CREDENTIAL_IDS } from '../../e2e/sandboxCredentials';
+import { bundledWorkflow, type BundledWorkflow } from '../../e2e/pipelines';
+
+/**
+ * The shipped workflows as an importing n8n sees them, checked without n8n: every node type is n8n's or this
+ * package's, names and ids are unique, connections point at nodes that exist, credentials are the ids the sandbox
+ * (and `npm start`) imports, and every pipeline has the triggers, time zone and Error Workflow the README promises.
+ * The e2e suite runs them; this catches a broken file in a second.
+ */
+const root = path.join(__dirname, '..', '..', '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { name: string; n8n: { nodes: string[] } };
+const files = fs.readdirSync(path.join(root, 'workflows')).filter((f) => f.endsWith('.json')).sort();
+const workflows = files.map((f) => [f, bundledWorkflow(f)] as const);
+const packageTypes = new Set(pkg.n8n.nodes.map((p) => path.basename(p, '.node.js')).map((n) => `${pkg.name}.${n.charAt(0).toLowerCase()}${n.slice(1)}`));
+const isSubWorkflow = (wf: BundledWorkflow) => wf.nodes.some((n) => n.type === 'n8n-nodes-base.executeWorkflowTrigger');
+const isErrorWorkflow = (wf: BundledWorkflow) => wf.nodes.some((n) => n.type === 'n8n-nodes-base.errorTrigger');
+
+describe('bundled workflows', () => {
+	test('there are five pipelines, their two review sub-workflows and the error logger', () => {
+		const pipelines = workflows.filter(([, wf]) => !isSubWorkflow(wf) && !isErrorWorkflow(wf)).map(([, wf]) => wf.name);
+		expect(pipelines.sort()).toEqual(['Azure Pipeline Sync', 'Config Change Sync', 'Customer Status Sync', 'Daily Health Sync', 'Runbook Manager']);
+		expect(workflows.filter(([, wf]) => isSubWorkflow(wf)).map(([, wf]) => wf.name).sort()).toEqual(['Azure Promotion Review', 'Config Change Review']);
+	});
+
+	test('ids, node ids and webhook ids are unique across all of them', () => {
+		const ids = workflows.map(([, wf]) => wf.id);
+		expect(new Set(ids).size).toBe(ids.length);
+		const webhookIds = workflows.flatMap(([, wf]) => wf.nodes.map((n) => n.webhookId).filter(Boolean));
+		expect(new Set(webhookIds).size).toBe(webhookIds.length);
+	});
+
+	test.each(workflows)('%s: known node types, unique names and ids, connections between existing nodes, sandbox credentials', (_file, wf) => {
+		for (const node of wf.nodes) {
+			expect([node.name, node.type.startsWith('n8n-nodes-base.') || packageTypes.has(node.type)]).toEqual([node.name, true]);
+		}
+		expect(new Set(wf.nodes.map((n) => n.name)).size).toBe(wf.nodes.length);
+		expect(new Set(wf.nodes.map((n) => n.id)).size).toBe(wf.nodes.length);
+		const names = new Set(wf.nodes.map((n) => n.name));
+		const connections = wf.connections as Record<string, Record<string, Array<Array<{ node: string }> | null>>>;
+		for (const [from, outputs] of Object.entries(connections)) {
+			expect([from, names.has(from)]).toEqual([from, true]);
+			for (const target of Object.values(outputs).flat(2).filter(Boolean) as Array<{ node: string }>) expect([from, target.node, names.has(target.node)]).toEqual([from, target.node, true]);
+		}
+		const known = new Set<string>(Object.values(WORKFLOW_CREDENTIAL_IDS));
+		for (const node of wf.nodes) {
+			for (const [type, ref] of Object.entries((node.credentials ?? {}) as Record<string, { id: string; name: string }>)) {
+				expect([node.name, type, known.has(ref.id), typeof ref.name]).toEqual([node.name, type, true, 'string']);
+			}
+		}
+	});
+
+	test.each(workflows.filter(([, wf]) => !isErrorWorkflow(wf)))('%s: time zone, Error Workflow, and (pipelines) Run Now plus a schedule', (_file, wf) => {
+		expect(wf.settings).toMatchObject({ executionOrder: 'v1', timezone: 'America/New_York', errorWorkflow: 'mspOpsErrorLog01' });
+		if (isSubWorkflow(wf)) return;
+		expect(wf.nodes.filter((n) => n.type === 'n8n-nodes-base.manualTrigger').map((n) => n.name)).toEqual(['Run Now']);
+		expect(wf.nodes.filter((n) => n.type === 'n8n-nodes-base.scheduleTrigger')).toHaveLength(1);
+		// Sub-workflows are started by id: the id they are started with is a shipped workflow's.
+		for (const node of wf.nodes.filter((n) => n.type === 'n8n-nodes-base.executeWorkflow')) {
+			const target = (node.parameters.workflowId as { value: string }).value;
+			expect(workflows.filter(([, w]) => isSubWorkflow(w)).map(([, w]) => w.id)).toContain(target);
+		}
+	});
+});
