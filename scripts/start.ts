@@ -26,6 +26,7 @@ import {
 	type OwnerAccount,
 } from '../test/e2e/harness';
 import { hostPaths } from '../test/e2e/hosts';
+import { bundledWorkflows, isErrorWorkflow, isPipeline, isSubWorkflow, type BundledWorkflow } from '../test/e2e/pipelines';
 import { sandboxCredentials } from '../test/e2e/sandboxCredentials';
 import { startSandbox, type Sandbox } from '../test/sandbox';
 import { CHECKERS } from '../test/sandbox/workspace';
@@ -45,12 +46,6 @@ const minutes = (ms: number) => `${Math.floor(ms / 60_000)}m${String(Math.floor(
 /** The local editor's owner account (a local n8n on loopback; change the password if you keep the folder). */
 const OWNER: OwnerAccount = { email: 'admin@msp-ops.local', firstName: 'MSP', lastName: 'Admin', password: 'Msp-Ops-Local-1' };
 
-interface WorkflowJson {
-	id: string;
-	name: string;
-	nodes: Array<{ name: string; type: string; parameters?: Record<string, unknown> }>;
-	[key: string]: unknown;
-}
 
 interface PipelineRun {
 	name: string;
@@ -64,18 +59,13 @@ interface PipelineRun {
 	lines: string[];
 }
 
-const isSubWorkflow = (wf: WorkflowJson) => wf.nodes.some((n) => n.type === 'n8n-nodes-base.executeWorkflowTrigger');
-const isPipeline = (wf: WorkflowJson) => !isSubWorkflow(wf) && wf.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger');
-const manualTrigger = (wf: WorkflowJson) => wf.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger')!.name;
-const gateNodes = (wf: WorkflowJson) => wf.nodes.filter((n) => n.type.endsWith('.makerCheckerGate') && String(n.parameters?.operation ?? 'evaluate').startsWith('evaluate'));
+const manualTrigger = (wf: BundledWorkflow) => wf.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger')!.name;
+const gateNodes = (wf: BundledWorkflow) => wf.nodes.filter((n) => n.type.endsWith('.makerCheckerGate') && String(n.parameters?.operation ?? 'evaluate').startsWith('evaluate'));
 
 /** Page creates and updates the Notion emulator has served, and HubSpot writes (every non-read request). */
 function counters(sandbox: Sandbox) {
 	const notion = sandbox.notion?.getStats();
-	const hubspotRoutes = sandbox.hubspot?.routeCounts() ?? {};
-	const hubspotWrites = Object.entries(hubspotRoutes)
-		.filter(([route]) => /^(POST|PATCH|PUT|DELETE) /.test(route) && !/\/search$|\/batch\/read$/.test(route))
-		.reduce((sum, [, n]) => sum + n, 0);
+	const hubspotWrites = sandbox.hubspot?.writeRequests() ?? 0;
 	return { created: notion?.pageCreates ?? 0, updated: (notion?.pageUpdates ?? 0) + (notion?.pageTrashes ?? 0), hubspotWrites };
 }
 
@@ -86,7 +76,7 @@ function countBy(values: unknown[]): string {
 }
 
 /** What the package's nodes did in one execution, a line per node. */
-function describeNodes(result: ExecutionResult, workflow: WorkflowJson): string[] {
+function describeNodes(result: ExecutionResult, workflow: BundledWorkflow): string[] {
 	const lines: string[] = [];
 	for (const node of workflow.nodes) {
 		if (!result.nodesRun.includes(node.name)) continue;
@@ -123,7 +113,7 @@ type Execution = { id?: string; status: string; data?: Record<string, any> };
 const asResult = (execution: Execution) => new ExecutionResult(execution as Record<string, any>, { code: 0, stdout: '', stderr: '', ms: 0 });
 
 /** Every execution of the sub-workflows that is not waiting and has not stopped yet, after a pipeline ran. */
-async function settleSubExecutions(n8n: N8nInstance, subWorkflows: WorkflowJson[]): Promise<void> {
+async function settleSubExecutions(n8n: N8nInstance, subWorkflows: BundledWorkflow[]): Promise<void> {
 	await poll(
 		'the sub-workflow executions to finish or wait',
 		async () => {
@@ -137,7 +127,7 @@ async function settleSubExecutions(n8n: N8nInstance, subWorkflows: WorkflowJson[
 	);
 }
 
-async function runPipeline(n8n: N8nInstance, sandbox: Sandbox, wf: WorkflowJson, subWorkflows: WorkflowJson[]): Promise<PipelineRun> {
+async function runPipeline(n8n: N8nInstance, sandbox: Sandbox, wf: BundledWorkflow, subWorkflows: BundledWorkflow[]): Promise<PipelineRun> {
 	const before = counters(sandbox);
 	const seenSub = new Map<string, Set<string>>();
 	for (const sub of subWorkflows) seenSub.set(sub.id, new Set((await n8n.executions(sub.id)).map((e) => e.id)));
@@ -185,7 +175,7 @@ async function runPipeline(n8n: N8nInstance, sandbox: Sandbox, wf: WorkflowJson,
 }
 
 /** The Notion row a review execution was started for: its key and title (`CHG-1003 Guest WiFi ...`). */
-function describeRow(result: ExecutionResult, sub: WorkflowJson): string | undefined {
+function describeRow(result: ExecutionResult, sub: BundledWorkflow): string | undefined {
 	const trigger = sub.nodes.find((n) => n.type === 'n8n-nodes-base.executeWorkflowTrigger');
 	const row = trigger && result.nodesRun.includes(trigger.name) ? result.json(trigger.name, 0)[0] : undefined;
 	if (!row) return undefined;
@@ -195,7 +185,7 @@ function describeRow(result: ExecutionResult, sub: WorkflowJson): string | undef
 }
 
 /** The approval requests that wait for a checker: what to open, and each checker's code (sandbox checkers). */
-async function waitingApprovals(n8n: N8nInstance, subWorkflows: WorkflowJson[]): Promise<string[]> {
+async function waitingApprovals(n8n: N8nInstance, subWorkflows: BundledWorkflow[]): Promise<string[]> {
 	const lines: string[] = [];
 	for (const sub of subWorkflows) {
 		for (const e of await n8n.executions(sub.id, 'waiting')) {
@@ -314,13 +304,12 @@ async function main(): Promise<void> {
 	await n8n.importCredentials(credentials);
 	log(`   imported ${credentials.length} credentials pointing at the sandbox: ${credentials.map((x) => x.name).join(', ')}`);
 
-	const files = fs.readdirSync(path.join(root, 'workflows')).filter((f) => f.endsWith('.json')).sort();
-	const workflows = files.map((f) => JSON.parse(fs.readFileSync(path.join(root, 'workflows', f), 'utf8')) as WorkflowJson);
+	const workflows = bundledWorkflows();
 	for (const wf of workflows) await n8n.importWorkflow(wf);
 	log(`   imported ${workflows.length} workflows: ${workflows.map((w) => w.name).join(', ')}`);
 	// n8n only calls an Error Workflow that is published, and a scheduled (production) run calls only the published
 	// version of a sub-workflow: publish both kinds, as a user importing them must (README).
-	const published = workflows.filter((w) => isSubWorkflow(w) || w.nodes.some((n) => n.type === 'n8n-nodes-base.errorTrigger'));
+	const published = workflows.filter((w) => isSubWorkflow(w) || isErrorWorkflow(w));
 	for (const wf of published) await n8n.publishWorkflow(wf.id);
 	log(`   published ${published.map((w) => w.name).join(', ')}`);
 
@@ -336,7 +325,7 @@ async function main(): Promise<void> {
 
 	// In the order a day's work needs them: status boards first, then changes, promotions and runbooks.
 	const order = ['Customer Status Sync', 'Daily Health Sync', 'Config Change Sync', 'Azure Pipeline Sync', 'Runbook Manager'];
-	const rank = (wf: WorkflowJson) => (order.includes(wf.name) ? order.indexOf(wf.name) : order.length);
+	const rank = (wf: BundledWorkflow) => (order.includes(wf.name) ? order.indexOf(wf.name) : order.length);
 	const pipelines = workflows.filter(isPipeline).sort((a, b) => rank(a) - rank(b));
 	const subWorkflows = workflows.filter(isSubWorkflow);
 	log(`== running each pipeline once, inside n8n (as the editor's Execute Workflow button does)`);

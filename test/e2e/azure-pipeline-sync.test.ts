@@ -97,7 +97,7 @@ describe.each(hostVersions())('Azure Pipeline Sync on n8n %s', (version) => {
 
 		// The first two row writes meet a 503 and a 429 (Retry-After 1 s): the reviews retry them, and the rows below
 		// are as if nothing had happened.
-		const refused = () => ({ 503: sandbox.notion!.statusCounts()['503'] ?? 0, 429: sandbox.notion!.statusCounts()['429'] ?? 0 });
+		const refused = () => ({ 503: sandbox.notion!.statusCounters.get(503) ?? 0, 429: sandbox.notion!.statusCounters.get(429) ?? 0 });
 		const refusedBefore = refused();
 		sandbox.notion!.scriptFaults([{ status: 503 }, { status: 429, headers: { 'retry-after': '1' } }], /^PATCH \/v1\/pages/);
 		const first = await runMain();

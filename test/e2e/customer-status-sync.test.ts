@@ -15,14 +15,6 @@ const workflow = bundledWorkflow('customer-status-sync.json');
 const errorLogger = bundledWorkflow('ops-error-logger.json');
 
 const MSP_PROPERTIES = ['msp_health_score', 'msp_health_status', 'msp_offline_devices', 'msp_last_sync'];
-const HUBSPOT_WRITE_ROUTES = [
-	...['create', 'update', 'upsert', 'archive'].map((op) => `POST /crm/v3/objects/companies/batch/${op}`),
-	'POST /crm/v3/objects/companies',
-	'PATCH /crm/v3/objects/companies/:id',
-	'DELETE /crm/v3/objects/companies/:id',
-	'POST /crm/v3/properties/companies',
-	'POST /crm/v3/properties/companies/groups',
-];
 
 describe.each(hostVersions())('Customer Status Sync on n8n %s', (version) => {
 	// WiFi comes from every console through the Site Manager connector: no local console credential is involved.
@@ -34,7 +26,7 @@ describe.each(hostVersions())('Customer Status Sync on n8n %s', (version) => {
 		const s = ctx.sandbox.notion!.getStats();
 		return { pages: s.pageCreates + s.pageUpdates + s.pageTrashes, all: s.writes };
 	};
-	const hubspotWrites = () => HUBSPOT_WRITE_ROUTES.reduce((n, route) => n + ctx.sandbox.hubspot!.count(route), 0);
+	const hubspotWrites = () => ctx.sandbox.hubspot!.writeRequests();
 
 	test('scores every site into the Customer Status board and HubSpot, and a re-run writes nothing', async () => {
 		const world = ctx.sandbox.world;
@@ -215,7 +207,7 @@ describe.each(hostVersions())('Customer Status Sync on n8n %s', (version) => {
 			/batch\/read$/,
 		);
 		hubspot.scriptFaults([{ status: 503 }], /batch\/update$/);
-		const refusals = (e: { statusCounts(): Record<string, number> }) => (e.statusCounts()['429'] ?? 0) + (e.statusCounts()['503'] ?? 0);
+		const refusals = (e: { statusCounters: Map<number, number> }) => (e.statusCounters.get(429) ?? 0) + (e.statusCounters.get(503) ?? 0);
 		const refusedBefore = { notion: refusals(notion), hubspot: refusals(hubspot) };
 		let third;
 		try {

@@ -108,11 +108,7 @@ describe.each(hostVersions())('Maker/Checker Gate on n8n %s', (version) => {
 	}
 
 	const execution = (id: string) => n8n.publicApi<Execution>('GET', `/executions/${id}?includeData=true`);
-	const finished = (id: string, timeoutMs = 60_000) =>
-		poll(`execution ${id} to finish`, async () => {
-			const e = await execution(id);
-			return ['success', 'error', 'crashed'].includes(e.status) ? e : undefined;
-		}, timeoutMs);
+	const finished = (id: string, timeoutMs = 60_000) => n8n.finishedExecution<Execution>(id, timeoutMs);
 
 	/** The waiting execution's approval request, as Evaluate Change put it on its Needs Approval output. */
 	async function waitingApproval(id: string): Promise<{ approval: Approval; evaluated: Item }> {

@@ -60,7 +60,7 @@ describe.each(hostVersions())('Runbook Manager on n8n %s', (version) => {
 		const day = today(zone);
 		// The runbooks' query meets a 503 and a row write a 429 (Retry-After 1 s): both are retried, and everything
 		// below is as if nothing had happened.
-		const refused = () => ({ 503: ctx.sandbox.notion!.statusCounts()['503'] ?? 0, 429: ctx.sandbox.notion!.statusCounts()['429'] ?? 0 });
+		const refused = () => ({ 503: ctx.sandbox.notion!.statusCounters.get(503) ?? 0, 429: ctx.sandbox.notion!.statusCounters.get(429) ?? 0 });
 		const refusedBefore = refused();
 		ctx.sandbox.notion!.scriptFaults([{ status: 503 }], /^POST \/v1\/data_sources\/[^/]+\/query/);
 		ctx.sandbox.notion!.scriptFaults([{ status: 429, headers: { 'retry-after': '1' } }], /^PATCH \/v1\/pages/);

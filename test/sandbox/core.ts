@@ -278,16 +278,6 @@ export abstract class Emulator {
 		return this.counters.get(routeName) ?? 0;
 	}
 
-	/** Responses per HTTP status (faults and rate limits included). */
-	statusCounts(): Record<string, number> {
-		return Object.fromEntries(this.statusCounters);
-	}
-
-	/** Requests per route name (`METHOD /path/pattern`), all statuses. */
-	routeCounts(): Record<string, number> {
-		return Object.fromEntries(this.counters);
-	}
-
 	clearLog(): void {
 		this.requestLog.length = 0;
 		this.counters.clear();

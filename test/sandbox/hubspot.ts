@@ -198,6 +198,16 @@ export class HubSpotEmulator extends Emulator {
 	readonly name = 'hubspot';
 	readonly objects: Record<ObjectType, Map<string, CrmObject>> = { companies: new Map(), contacts: new Map() };
 	readonly properties: Record<ObjectType, Map<string, PropertyDefinition>> = { companies: new Map(), contacts: new Map() };
+
+	/**
+	 * Requests to the routes that write (creates, updates, upserts, archives, property and group definitions), whatever
+	 * they answered: what "a re-run writes nothing" is measured by. Searches and batch reads are POSTs that only read.
+	 */
+	writeRequests(): number {
+		let n = 0;
+		for (const [route, count] of this.counters) if (/^(POST|PATCH|PUT|DELETE) /.test(route) && !/\/search$|\/batch\/read$/.test(route)) n += count;
+		return n;
+	}
 	readonly groups: Record<ObjectType, Map<string, PropertyGroup>> = { companies: new Map(), contacts: new Map() };
 	private nextId = 0;
 	private rng: () => number;

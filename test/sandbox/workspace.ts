@@ -5,6 +5,7 @@ import {
 	RUNBOOKS_DATABASE,
 	type PipelineDatabase,
 } from '../../lib/pipelines/notionDatabases';
+import { propertyConfig } from '../../lib/notion/ensureDatabase';
 import type { NotionEmulator } from './notion';
 import type { World } from './world';
 
@@ -51,14 +52,9 @@ export interface SeededWorkspace {
 	runbooks: { databaseId: string; dataSourceId: string; rows: SeededRunbook[] };
 }
 
+/** The database as Ensure Database would create it (the same property configuration), seeded without API calls. */
 function createSeeded(notion: NotionEmulator, db: PipelineDatabase) {
-	const properties: Record<string, unknown> = {};
-	for (const p of db.schema()) {
-		const config: Record<string, unknown> = {};
-		if (p.options) config.options = p.options.map((name) => ({ name }));
-		if (p.format) config.format = p.format;
-		properties[p.name] = { [p.type]: config };
-	}
+	const properties = Object.fromEntries(db.schema().map((p) => [p.name, propertyConfig(p)]));
 	return notion.seedDatabase({ title: db.title, properties });
 }
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { WORKFLOW_CREDENTIAL_IDS } from '../../e2e/sandboxCredentials';
-import { bundledWorkflow, type BundledWorkflow } from '../../e2e/pipelines';
+import { bundledWorkflow, isErrorWorkflow, isPipeline, isSubWorkflow } from '../../e2e/pipelines';
 
 /**
  * The shipped workflows as an importing n8n sees them, checked without n8n: every node type is n8n's or this
@@ -15,12 +15,10 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 const files = fs.readdirSync(path.join(root, 'workflows')).filter((f) => f.endsWith('.json')).sort();
 const workflows = files.map((f) => [f, bundledWorkflow(f)] as const);
 const packageTypes = new Set(pkg.n8n.nodes.map((p) => path.basename(p, '.node.js')).map((n) => `${pkg.name}.${n.charAt(0).toLowerCase()}${n.slice(1)}`));
-const isSubWorkflow = (wf: BundledWorkflow) => wf.nodes.some((n) => n.type === 'n8n-nodes-base.executeWorkflowTrigger');
-const isErrorWorkflow = (wf: BundledWorkflow) => wf.nodes.some((n) => n.type === 'n8n-nodes-base.errorTrigger');
 
 describe('bundled workflows', () => {
 	test('there are five pipelines, their two review sub-workflows and the error logger', () => {
-		const pipelines = workflows.filter(([, wf]) => !isSubWorkflow(wf) && !isErrorWorkflow(wf)).map(([, wf]) => wf.name);
+		const pipelines = workflows.filter(([, wf]) => isPipeline(wf)).map(([, wf]) => wf.name);
 		expect(pipelines.sort()).toEqual(['Azure Pipeline Sync', 'Config Change Sync', 'Customer Status Sync', 'Daily Health Sync', 'Runbook Manager']);
 		expect(workflows.filter(([, wf]) => isSubWorkflow(wf)).map(([, wf]) => wf.name).sort()).toEqual(['Azure Promotion Review', 'Config Change Review']);
 	});
