@@ -413,7 +413,7 @@ export function scoreEstate(items: readonly unknown[], options: EstateOptions = 
 				})),
 				openAlerts: alertRecordsSeen
 					? (alertsByOrg.get(organization.organizationId)?.rows.length ?? 0)
-					: rows.reduce((sum, r) => sum + r.alertCount, 0),
+					: sumOf(rows, (r) => r.alertCount),
 			};
 		}
 		const observations: SiteObservations = {
@@ -608,7 +608,7 @@ function describeOrgRows(health: OrgRows<DeviceHealthRecord> | undefined, alerts
 		const unhealthy = rows.filter((r) => r.healthStatus === 'UNHEALTHY').length;
 		const attention = rows.filter((r) => r.healthStatus === 'NEEDS_ATTENTION').length;
 		const threatened = rows.filter((r) => r.activeThreatsCount > 0);
-		const threats = threatened.reduce((sum, r) => sum + r.activeThreatsCount, 0);
+		const threats = sumOf(threatened, (r) => r.activeThreatsCount);
 		const details: string[] = [];
 		if (unhealthy) details.push(`${unhealthy} unhealthy`);
 		if (attention) details.push(`${attention} needing attention`);
