@@ -1,4 +1,4 @@
-import { HEALTH_STATUSES, siteHealthSchema } from '../health/dashboard';
+import { HEALTH_STATUSES, SITE_HEALTH_KEY, siteHealthSchema } from '../health/dashboard';
 import { RISK_LEVELS } from '../config';
 import type { SchemaProperty } from '../notion/schema';
 
@@ -39,7 +39,7 @@ export const CUSTOMER_STATUS_DATABASE: PipelineDatabase = {
 	presetName: 'Customer Status (Site Health)',
 	presetDescription: "One row per site: one column per Health Score output field (Site, Site ID, Status, Score, ...), matching the Health Score node's output",
 	title: 'Customer Status',
-	key: 'Site ID',
+	key: SITE_HEALTH_KEY,
 	schema: () => siteHealthSchema(),
 };
 
