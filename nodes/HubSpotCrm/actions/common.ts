@@ -64,7 +64,7 @@ export function propertiesToReturnParameter(operations: string[]): INodeProperti
 	};
 }
 
-export { returnAllAndLimit } from '../../shared/parameters';
+export { readLimit, returnAllAndLimit } from '../../shared/parameters';
 
 const nameSchema = z.string().trim().regex(/^[a-z0-9_]+$/, 'an internal property name (lower case letters, digits and _)');
 const valuesSchema = z.array(z.object({ name: nameSchema, value: z.unknown() }));
@@ -90,11 +90,6 @@ export function readReturnProperties(ctx: IExecuteFunctions, i: number): string[
 		.map((s) => s.trim())
 		.filter(Boolean);
 	return names.length ? names : undefined;
-}
-
-export function readLimit(ctx: IExecuteFunctions, i: number, operation: string): number | undefined {
-	if (ctx.getNodeParameter('returnAll', i, false)) return undefined;
-	return parseWith(z.number().int('a whole number').min(1), ctx.getNodeParameter('limit', i, 50), { what: "parameter 'Limit'", service: 'hubspot', operation, itemIndex: i });
 }
 
 export function recordJson(object: HubSpotObject | undefined): IDataObject {

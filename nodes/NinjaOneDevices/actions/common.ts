@@ -2,11 +2,12 @@ import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-wo
 import { z } from 'zod';
 import type { NinjaOneClient } from '../../../lib/ninjaone';
 import { parseWith } from '../../../lib/validation';
+import { readLocator } from '../../shared/parameters';
 
 type Show = NonNullable<IDisplayOptions['show']>;
 
 // Shared with every node of the package (nodes/shared/parameters.ts).
-export { returnAllAndLimit, simplifyParameter } from '../../shared/parameters';
+export { readLimit, readLocator, readSimplify, returnAllAndLimit, simplifyParameter } from '../../shared/parameters';
 
 export function deviceFilterParameter(show: Show): INodeProperties {
 	return {
@@ -74,29 +75,6 @@ export function deviceLocator(show: Show): INodeProperties {
 			},
 		],
 	};
-}
-
-const limitSchema = z.object({ returnAll: z.boolean(), limit: z.number().int('a whole number').min(1) });
-
-export function readLimit(ctx: IExecuteFunctions, i: number, operation: string): number | undefined {
-	const returnAll = ctx.getNodeParameter('returnAll', i, false) as boolean;
-	const params = parseWith(limitSchema, { returnAll, limit: returnAll ? 1 : ctx.getNodeParameter('limit', i, 50) }, {
-		what: 'parameters',
-		service: 'ninjaone',
-		operation,
-		itemIndex: i,
-	});
-	return params.returnAll ? undefined : params.limit;
-}
-
-export function readSimplify(ctx: IExecuteFunctions, i: number): boolean {
-	return ctx.getNodeParameter('simplify', i, true) as boolean;
-}
-
-export function readLocator(ctx: IExecuteFunctions, name: string, i: number): string {
-	const value = ctx.getNodeParameter(name, i, '', { extractValue: true }) as unknown;
-	if (value && typeof value === 'object' && 'value' in value) return String((value as { value: unknown }).value ?? '').trim();
-	return String(value ?? '').trim();
 }
 
 const idSchema = z.string().regex(/^\d+$/, 'a numeric ID').transform(Number);

@@ -1,22 +1,14 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { toNodeError } from '../../shared/n8nAdapter';
+import { byName, matchesFilter } from '../../shared/listSearch';
 import { getNinjaClient } from '../transport';
-
-const matches = (filter: string | undefined, ...texts: Array<string | null | undefined>): boolean => {
-	if (!filter) return true;
-	const f = filter.toLowerCase();
-	return texts.some((t) => typeof t === 'string' && t.toLowerCase().includes(f));
-};
 
 export async function searchOrganizations(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	try {
 		const client = await getNinjaClient(this);
 		const orgs = await client.listOrganizations();
 		return {
-			results: orgs
-				.filter((o) => matches(filter, o.name, String(o.id)))
-				.map((o) => ({ name: o.name, value: String(o.id) }))
-				.sort((a, b) => a.name.localeCompare(b.name)),
+			results: byName(orgs.filter((o) => matchesFilter(filter, o.name, String(o.id))).map((o) => ({ name: o.name, value: String(o.id) }))),
 		};
 	} catch (error) {
 		throw toNodeError(this.getNode(), error);
@@ -33,8 +25,11 @@ export async function searchDevices(this: ILoadOptionsFunctions, filter?: string
 		const page = await client.listDevicesPage({ after, pageSize: DEVICE_PAGE });
 		return {
 			results: page
-				.filter((d) => matches(filter, d.displayName, d.systemName, d.dnsName, String(d.id)))
-				.map((d) => ({ name: d.displayName || d.systemName || `Device ${d.id}`, value: String(d.id) })),
+				.filter((d) => matchesFilter(filter, d.displayName, d.systemName, d.dnsName, String(d.id)))
+				.map((d) => ({
+					name: d.displayName || d.systemName || `Device ${d.id}`,
+					value: String(d.id),
+				})),
 			paginationToken: page.length === DEVICE_PAGE ? String(page[page.length - 1].id) : undefined,
 		};
 	} catch (error) {

@@ -1,39 +1,9 @@
-import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { z } from 'zod';
-import { parseWith } from '../../../lib/validation';
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 type Show = NonNullable<IDisplayOptions['show']>;
 
 // Shared with every node of the package (nodes/shared/parameters.ts).
-export { returnAllAndLimit, simplifyParameter } from '../../shared/parameters';
-
-const limitSchema = z.object({
-	returnAll: z.boolean(),
-	limit: z.number().int('a whole number').min(1),
-});
-
-/** Read Return All + Limit for item `i`; undefined means "everything". */
-export function readLimit(ctx: IExecuteFunctions, i: number, operation: string): number | undefined {
-	const returnAll = ctx.getNodeParameter('returnAll', i, false) as boolean;
-	const params = parseWith(limitSchema, { returnAll, limit: returnAll ? 1 : ctx.getNodeParameter('limit', i, 50) }, {
-		what: 'parameters',
-		service: 'unifi',
-		operation,
-		itemIndex: i,
-	});
-	return params.returnAll ? undefined : params.limit;
-}
-
-export function readSimplify(ctx: IExecuteFunctions, i: number): boolean {
-	return ctx.getNodeParameter('simplify', i, true) as boolean;
-}
-
-/** Value of a resource locator parameter (list or ID mode), trimmed; '' when empty. */
-export function readLocator(ctx: IExecuteFunctions, name: string, i: number): string {
-	const value = ctx.getNodeParameter(name, i, '', { extractValue: true }) as unknown;
-	if (value && typeof value === 'object' && 'value' in value) return String((value as { value: unknown }).value ?? '').trim();
-	return String(value ?? '').trim();
-}
+export { readLimit, readLocator, readSimplify, returnAllAndLimit, simplifyParameter } from '../../shared/parameters';
 
 export function siteLocator(show: Show, required = true): INodeProperties {
 	return {

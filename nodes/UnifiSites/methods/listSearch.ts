@@ -1,12 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { toNodeError } from '../../shared/n8nAdapter';
+import { byName, matchesFilter } from '../../shared/listSearch';
 import { getNetworkClient, getSiteManagerClient } from '../transport';
-
-const matches = (filter: string | undefined, ...texts: Array<string | null | undefined>): boolean => {
-	if (!filter) return true;
-	const f = filter.toLowerCase();
-	return texts.some((t) => typeof t === 'string' && t.toLowerCase().includes(f));
-};
 
 /** Cloud sites by customer name (`meta.desc`). */
 export async function searchSites(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
@@ -14,10 +9,14 @@ export async function searchSites(this: ILoadOptionsFunctions, filter?: string):
 		const client = await getSiteManagerClient(this);
 		const sites = await client.listSites();
 		return {
-			results: sites
-				.filter((s) => matches(filter, s.meta.desc, s.meta.name, s.siteId))
-				.map((s) => ({ name: s.meta.desc || s.meta.name || s.siteId, value: s.siteId }))
-				.sort((a, b) => a.name.localeCompare(b.name)),
+			results: byName(
+				sites
+					.filter((s) => matchesFilter(filter, s.meta.desc, s.meta.name, s.siteId))
+					.map((s) => ({
+						name: s.meta.desc || s.meta.name || s.siteId,
+						value: s.siteId,
+					})),
+			),
 		};
 	} catch (error) {
 		throw toNodeError(this.getNode(), error);
@@ -30,10 +29,14 @@ export async function searchHosts(this: ILoadOptionsFunctions, filter?: string):
 		const client = await getSiteManagerClient(this);
 		const hosts = await client.listHosts();
 		return {
-			results: hosts
-				.map((h) => ({ name: h.reportedState?.name || h.reportedState?.hostname || h.ipAddress || h.id, value: h.id }))
-				.filter((h) => matches(filter, h.name, h.value))
-				.sort((a, b) => a.name.localeCompare(b.name)),
+			results: byName(
+				hosts
+					.map((h) => ({
+						name: h.reportedState?.name || h.reportedState?.hostname || h.ipAddress || h.id,
+						value: h.id,
+					}))
+					.filter((h) => matchesFilter(filter, h.name, h.value)),
+			),
 		};
 	} catch (error) {
 		throw toNodeError(this.getNode(), error);
@@ -46,10 +49,14 @@ export async function searchLocalSites(this: ILoadOptionsFunctions, filter?: str
 		const client = await getNetworkClient(this);
 		const sites = await client.listSites();
 		return {
-			results: sites
-				.filter((s) => matches(filter, s.desc, s.name))
-				.map((s) => ({ name: s.desc ? `${s.desc} (${s.name})` : s.name, value: s.name }))
-				.sort((a, b) => a.name.localeCompare(b.name)),
+			results: byName(
+				sites
+					.filter((s) => matchesFilter(filter, s.desc, s.name))
+					.map((s) => ({
+						name: s.desc ? `${s.desc} (${s.name})` : s.name,
+						value: s.name,
+					})),
+			),
 		};
 	} catch (error) {
 		throw toNodeError(this.getNode(), error);

@@ -11,7 +11,7 @@ export const description: INodeProperties[] = [
 /** GET /crm/v3/objects/{type}, 100 per page following `after`, stopping at Limit. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return runPerItemWith(this, () => getHubSpotClient(this), async (client, i) => {
-		const records = await client.list(objectTypeOf(this), { limit: readLimit(this, i, 'listRecords'), properties: readReturnProperties(this, i), itemIndex: i });
+		const records = await client.list(objectTypeOf(this), { limit: readLimit(this, i, 'hubspot', 'listRecords'), properties: readReturnProperties(this, i), itemIndex: i });
 		return records.map(recordJson);
 	});
 }

@@ -106,7 +106,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			filterGroups: filterGroups.length ? filterGroups : undefined,
 			query: query || undefined,
 			properties: readReturnProperties(this, i),
-			limit: readLimit(this, i, 'searchRecords'),
+			limit: readLimit(this, i, 'hubspot', 'searchRecords'),
 			itemIndex: i,
 		});
 		return result.results.map(recordJson);

@@ -41,7 +41,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return runPerItemWith(this, setup, async ({ client, organizationsOf }, i) => {
 		const df = combineFilter(this.getNodeParameter('df', i, '') as string, readLocator(this, 'organization', i));
 		const sourceType = this.getNodeParameter('sourceType', i, '') as string;
-		const limit = readLimit(this, i, 'listAlerts');
+		const limit = readLimit(this, i, 'ninjaone', 'listAlerts');
 		const simplify = readSimplify(this, i);
 		const alerts = await client.listAlerts({ df, sourceType, limit, itemIndex: i });
 		if (!simplify) return alerts as unknown as IDataObject[];

@@ -26,7 +26,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return runPerItemWith(this, () => getNinjaClient(this), async (client, i) => {
 		const df = combineFilter(this.getNodeParameter('df', i, '') as string, readLocator(this, 'organization', i));
 		const detailed = this.getNodeParameter('detailed', i, false) as boolean;
-		const limit = readLimit(this, i, 'listDevices');
+		const limit = readLimit(this, i, 'ninjaone', 'listDevices');
 		const simplify = readSimplify(this, i);
 		const devices = await client.listDevices({ df, detailed, limit, itemIndex: i });
 		return devices.map((d) => (simplify ? simplifyDevice(d) : d) as unknown as IDataObject);

@@ -49,7 +49,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return runPerItemWith(this, setup, async ({ client, organizationsOf }, i) => {
 		const df = combineFilter(this.getNodeParameter('df', i, '') as string, readLocator(this, 'organization', i));
 		const health = this.getNodeParameter('health', i, []) as string[];
-		const limit = readLimit(this, i, 'listDeviceHealth');
+		const limit = readLimit(this, i, 'ninjaone', 'listDeviceHealth');
 		const simplify = readSimplify(this, i);
 		const rows = await client.listDeviceHealth({ df, health, limit, itemIndex: i });
 		const joined = await withOrganizations(rows, () => organizationsOf(df, i));

@@ -22,7 +22,7 @@ export const description: INodeProperties[] = [
 /** GET /v2/organizations, keyset-paged (after = last id). */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return runPerItemWith(this, () => getNinjaClient(this), async (client, i) => {
-		const limit = readLimit(this, i, 'listOrganizations');
+		const limit = readLimit(this, i, 'ninjaone', 'listOrganizations');
 		const simplify = readSimplify(this, i);
 		const field = simplify ? (this.getNodeParameter('unifiSiteIdField', i, 'unifiSiteId') as string).trim() : '';
 		const orgs = await client.listOrganizations({ limit, itemIndex: i });

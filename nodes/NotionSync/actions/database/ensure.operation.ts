@@ -105,7 +105,8 @@ export const description: INodeProperties[] = [
 ];
 
 /** Runs once per execution (not per item): the database is one thing. Output: one item with its ids. */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
 	const pairedItem = items.length ? { item: 0 } : undefined;
 	try {
 		const options = this.getNodeParameter('options', 0, {}) as IDataObject;

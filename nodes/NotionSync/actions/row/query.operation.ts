@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { queryParamsSchema, queryRows } from '../../../../lib/notion';
 import { parseWith } from '../../../../lib/validation';
 import { runPerItemWith } from '../../../shared/n8nAdapter';
-import { returnAllAndLimit } from '../../../shared/parameters';
+import { readLimit, returnAllAndLimit } from '../../../shared/parameters';
 import { getNotionTransport } from '../../transport';
 import { databaseLocator, dataSourceFromParameters, dataSourceLocator } from '../common';
 
@@ -87,12 +87,12 @@ function parseFilter(value: unknown): unknown {
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return runPerItemWith(this, () => getNotionTransport(this), async (transport, i) => {
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
-		const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
+		const limit = readLimit(this, i, 'notion', 'queryRows');
 		const params = parseWith(
 			queryParamsSchema,
 			{
-				returnAll,
-				limit: returnAll ? 50 : this.getNodeParameter('limit', i, 50),
+				returnAll: limit === undefined,
+				limit: limit ?? 50,
 				filter: parseFilter(options.filter),
 				sorts: ((options.sort as IDataObject | undefined)?.values as IDataObject[] | undefined) ?? [],
 				properties: String(options.properties ?? '')

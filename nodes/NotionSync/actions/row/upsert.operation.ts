@@ -139,7 +139,8 @@ function resultJson(result: RowResult): IDataObject {
 }
 
 /** All input items in one batch: read the data source once, then write only what changed. */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
 	const continueOnFail = this.continueOnFail();
 	try {
 		const options = this.getNodeParameter('options', 0, {}) as IDataObject;

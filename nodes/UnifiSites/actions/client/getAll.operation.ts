@@ -53,7 +53,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return { client, api, sitesFor: localSiteResolver(this, client) };
 	};
 	return runPerItemWith(this, setup, async (local, i) => {
-		const limit = readLimit(this, i, 'listClients');
+		const limit = readLimit(this, i, 'unifi', 'listClients');
 		const simplify = readSimplify(this, i);
 		if (!local) {
 			const result = await readThroughConnector(this, i, {

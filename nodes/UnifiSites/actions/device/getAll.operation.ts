@@ -59,7 +59,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const source = this.getNodeParameter('source', 0, 'siteManager') as string;
 	if (source === 'console') {
 		return runPerItemWith(this, () => getNetworkClient(this), async (network, i) => {
-			const limit = readLimit(this, i, 'listConsoleDevices');
+			const limit = readLimit(this, i, 'unifi', 'listConsoleDevices');
 			const entries = await readLocalConsoleItems(this, network, i, {
 				resource: 'device',
 				accessPointsOnly: this.getNodeParameter('accessPointsOnly', i, false) as boolean,
@@ -75,10 +75,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				accessPointsOnly: this.getNodeParameter('accessPointsOnly', i, false) as boolean,
 				statisticsFor: this.getNodeParameter('statisticsFor', i, 'accessPoints') as StatisticsFor,
 			});
-			return connectorItems(result, result.entries, readSimplify(this, i), readLimit(this, i, 'listConsoleDevices'));
+			return connectorItems(result, result.entries, readSimplify(this, i), readLimit(this, i, 'unifi', 'listConsoleDevices'));
 		}
 		const hostId = readLocator(this, 'host', i);
-		const limit = readLimit(this, i, 'listDevices');
+		const limit = readLimit(this, i, 'unifi', 'listDevices');
 		const simplify = readSimplify(this, i);
 		const groups = await client.listDeviceGroups({ hostIds: hostId ? [hostId] : undefined, limit, itemIndex: i });
 		const sites = await siteIndex(client, i);

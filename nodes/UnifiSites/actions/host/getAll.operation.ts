@@ -11,7 +11,7 @@ export const description: INodeProperties[] = [...returnAllAndLimit(show), simpl
 /** GET /v1/hosts: the consoles (UniFi OS hosts) the API key can see. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return runPerItemWith(this, () => getSiteManagerClient(this), async (client, i) => {
-		const limit = readLimit(this, i, 'listHosts');
+		const limit = readLimit(this, i, 'unifi', 'listHosts');
 		const simplify = readSimplify(this, i);
 		const hosts = await client.listHosts({ limit, itemIndex: i });
 		return hosts.map((h) => (simplify ? simplifyHost(h) : h) as unknown as IDataObject);

@@ -105,7 +105,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			{ what: 'ISP Metrics parameters', service: 'unifi', operation: 'listIspMetrics', itemIndex: i },
 		);
 		const siteId = this.getNodeParameter('filterSite', i, false) ? readLocator(this, 'site', i) : '';
-		const limit = readLimit(this, i, 'listIspMetrics');
+		const limit = readLimit(this, i, 'unifi', 'listIspMetrics');
 		const simplify = readSimplify(this, i);
 		const metrics = await client.listIspMetrics({
 			type: params.metricType,

@@ -40,7 +40,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return { client, api, sitesFor: localSiteResolver(this, client) };
 	};
 	return runPerItemWith(this, setup, async (local, i) => {
-		const limit = readLimit(this, i, 'listNetworks');
+		const limit = readLimit(this, i, 'unifi', 'listNetworks');
 		const simplify = readSimplify(this, i);
 		const vlanOnly = this.getNodeParameter('vlanOnly', i, false) as boolean;
 		if (!local) {

@@ -11,7 +11,7 @@ export const description: INodeProperties[] = [...returnAllAndLimit(show), simpl
 /** GET /v1/sites: every site with its statistics (device/client counts, WAN uptime, ISP, internet issues). */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return runPerItemWith(this, () => getSiteManagerClient(this), async (client, i) => {
-		const limit = readLimit(this, i, 'listSites');
+		const limit = readLimit(this, i, 'unifi', 'listSites');
 		const simplify = readSimplify(this, i);
 		const sites = await client.listSites({ limit, itemIndex: i });
 		return sites.map((s) => (simplify ? simplifySite(s) : s) as unknown as IDataObject);
