@@ -11,6 +11,7 @@ import { router } from './actions/router';
 import * as query from './actions/row/query.operation';
 import * as upsert from './actions/row/upsert.operation';
 import { searchDatabases, searchDataSources, searchPages } from './methods/listSearch';
+import { getColumns } from './methods/resourceMapping';
 
 export class NotionSync implements INodeType {
 	description: INodeTypeDescription = {
@@ -18,7 +19,10 @@ export class NotionSync implements INodeType {
 		name: 'notionSync',
 		icon: { light: 'file:notionSync.svg', dark: 'file:notionSync.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 2: the Properties resource mapper (columns loaded from the database, a property to match on) replaces Key
+		// Property and Property Mapping; version 1 workflows keep their parameters and behaviour.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Keyed, diffing upsert into Notion databases at the API rate limit',
 		defaults: { name: 'Notion Sync' },
@@ -87,6 +91,7 @@ export class NotionSync implements INodeType {
 
 	methods = {
 		listSearch: { searchDatabases, searchDataSources, searchPages },
+		resourceMapping: { getColumns },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -17,7 +17,7 @@ const emulator = useNotionEmulator({ timestampPrecisionMs: 1 });
 const node = new NotionSync();
 const credentials = () => ({ mspNotionApi: { token: SANDBOX_CREDENTIALS.notionToken, baseUrl: emulator.url, requestsPerSecond: 1000, burst: 1000 } });
 
-async function execute(options: Omit<FakeExecuteOptions, 'credentials'> & { json?: Array<Record<string, unknown>>; zone?: string }): Promise<INodeExecutionData[]> {
+async function executeNode(options: Omit<FakeExecuteOptions, 'credentials'> & { json?: Array<Record<string, unknown>>; zone?: string }): Promise<INodeExecutionData[]> {
 	const { ctx } = fakeExecute({ ...options, credentials: credentials(), items: options.json?.length ?? options.items, timezone: options.zone });
 	const extra = ctx as unknown as { getInputData: () => INodeExecutionData[] };
 	if (options.json) {
@@ -28,6 +28,8 @@ async function execute(options: Omit<FakeExecuteOptions, 'credentials'> & { json
 	return out[0];
 }
 
+const execute = executeNode;
+
 async function ensureSiteHealth(): Promise<{ databaseId: string; dataSourceId: string }> {
 	const [out] = await execute({
 		params: { resource: 'database', operation: 'ensure', parentPage: rl(SANDBOX_PARENT_PAGE_ID, 'id'), title: 'MSP Site Health', schemaSource: 'siteHealth', options: {} },
@@ -35,7 +37,7 @@ async function ensureSiteHealth(): Promise<{ databaseId: string; dataSourceId: s
 	return { databaseId: String(out.json.databaseId), dataSourceId: String(out.json.dataSourceId) };
 }
 
-type WorkflowJson = { nodes: Array<{ name: string; parameters: Record<string, any> }> };
+type WorkflowJson = { nodes: Array<{ name: string; typeVersion: number; parameters: Record<string, any> }> };
 
 const healthItem = (i: number) => ({
 	kind: 'healthScore.site',
@@ -71,18 +73,23 @@ describe('Site Health dashboard: one definition for Ensure Database, Health Scor
 		expect(nodes.find((n) => n.name === 'Ensure Database')?.parameters).toMatchObject({ schemaSource: CUSTOMER_STATUS_DATABASE.preset, title: CUSTOMER_STATUS_DATABASE.title });
 		expect(nodes.find((n) => n.name === 'Ensure Database')?.parameters.schema).toBeUndefined();
 		expect(CUSTOMER_STATUS_DATABASE.key).toBe(SITE_HEALTH_KEY);
-		expect(nodes.find((n) => n.name === 'Upsert Customer Status')?.parameters.keyProperty).toBe(SITE_HEALTH_KEY);
+		const upsert = nodes.find((n) => n.name === 'Upsert Customer Status')!;
+		expect(upsert.typeVersion).toBe(2);
+		expect(upsert.parameters.columns).toMatchObject({ mappingMode: 'autoMapInputData', matchingColumns: [SITE_HEALTH_KEY] });
 	});
 
 	it('Health Score items land in the preset database with every column filled, then stay unchanged', async () => {
 		const db = await ensureSiteHealth();
-		const params = { resource: 'row', operation: 'upsert', database: rl(db.databaseId, 'id'), dataSource: rl(db.dataSourceId, 'id'), keyProperty: SITE_HEALTH_KEY, autoMap: true, options: {} };
-		const first = await execute({ params, json: [healthItem(1), healthItem(2)] });
+		// The workflow's own node, pointed at the ensured database.
+		const node = (customerStatusSync as WorkflowJson).nodes.find((n) => n.name === 'Upsert Customer Status')!;
+		const params = { ...node.parameters, database: rl(db.databaseId, 'id'), dataSource: rl(db.dataSourceId, 'id') };
+		const executeV = (o: Parameters<typeof executeNode>[0]) => executeNode({ ...o, typeVersion: node.typeVersion });
+		const first = await executeV({ params, json: [healthItem(1), healthItem(2)] });
 		expect(first.map((o) => o.json.action)).toEqual(['created', 'created']);
 		const row = emulator.rows(db.dataSourceId)[0].properties;
 		for (const column of SITE_HEALTH_COLUMNS) expect(row[column.name]).not.toBeNull();
 		expect(row.Status).toBe('Healthy');
-		const again = await execute({ params, json: [healthItem(1), healthItem(2)] });
+		const again = await executeV({ params, json: [healthItem(1), healthItem(2)] });
 		expect(again.map((o) => o.json.action)).toEqual(['unchanged', 'unchanged']);
 	});
 
@@ -133,7 +140,7 @@ describe('Daily Health snapshots: the workflow writes the preset columns, and a 
 
 	it('Ensure Database uses the preset, the upsert keys on Snapshot ID, and Daily Snapshot sets exactly the columns', () => {
 		expect(nodes.find((n) => n.name === 'Ensure Database')?.parameters).toMatchObject({ schemaSource: DAILY_HEALTH_DATABASE.preset, title: DAILY_HEALTH_DATABASE.title });
-		expect(nodes.find((n) => n.name === 'Upsert Daily Health')?.parameters.keyProperty).toBe(DAILY_HEALTH_DATABASE.key);
+		expect(nodes.find((n) => n.name === 'Upsert Daily Health')?.parameters.columns.matchingColumns).toEqual([DAILY_HEALTH_DATABASE.key]);
 		const snapshot = nodes.find((n) => n.name === 'Daily Snapshot')!;
 		const names = (snapshot.parameters.assignments.assignments as Array<{ name: string }>).map((a) => a.name);
 		expect(names).toEqual(DAILY_HEALTH_DATABASE.schema().map((p) => p.name));
@@ -143,15 +150,9 @@ describe('Daily Health snapshots: the workflow writes the preset columns, and a 
 		const [ensured] = await execute({
 			params: { resource: 'database', operation: 'ensure', parentPage: rl(SANDBOX_PARENT_PAGE_ID, 'id'), title: 'Daily Health', schemaSource: 'dailyHealth', options: {} },
 		});
-		const params = {
-			resource: 'row',
-			operation: 'upsert',
-			database: rl(String(ensured.json.databaseId), 'id'),
-			dataSource: rl(String(ensured.json.dataSourceId), 'id'),
-			keyProperty: DAILY_HEALTH_DATABASE.key,
-			autoMap: true,
-			options: {},
-		};
+		const node = nodes.find((n) => n.name === 'Upsert Daily Health')!;
+		const params = { ...node.parameters, database: rl(String(ensured.json.databaseId), 'id'), dataSource: rl(String(ensured.json.dataSourceId), 'id') };
+		const executeV = (o: Parameters<typeof executeNode>[0]) => executeNode({ ...o, typeVersion: node.typeVersion });
 		const snapshot = (day: string, score: number) => ({
 			Site: 'Site 1',
 			'Snapshot ID': `site-1:${day}`,
@@ -171,9 +172,9 @@ describe('Daily Health snapshots: the workflow writes the preset columns, and a 
 			Summary: 'Active threat on 1 endpoint',
 		});
 		const zone = 'America/New_York';
-		const first = await execute({ params, json: [snapshot('2026-11-27', 38.5), snapshot('2026-11-28', 41)], zone });
+		const first = await executeV({ params, json: [snapshot('2026-11-27', 38.5), snapshot('2026-11-28', 41)], zone });
 		expect(first.map((o) => o.json.action)).toEqual(['created', 'created']);
-		const again = await execute({ params, json: [snapshot('2026-11-28', 41)], zone });
+		const again = await executeV({ params, json: [snapshot('2026-11-28', 41)], zone });
 		expect(again.map((o) => [o.json.action, o.json.changes ?? null])).toEqual([['unchanged', null]]);
 		const rows = emulator.rows(String(ensured.json.dataSourceId)).map((r) => r.properties);
 		expect(rows.map((r) => [r['Snapshot ID'], r.Date, r.Score, r.Critical, r['Weak WiFi Clients']])).toEqual([

@@ -1,6 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import type { INodeType } from 'n8n-workflow';
+import { PIPELINE_DATABASES } from '../../../lib/pipelines/notionDatabases';
+import { notionMapperFields } from '../../../nodes/NotionSync/methods/resourceMapping';
 import { WORKFLOW_CREDENTIAL_IDS } from '../../e2e/sandboxCredentials';
 import { bundledWorkflow, isErrorWorkflow, isPipeline, isSubWorkflow } from '../../e2e/pipelines';
 
@@ -59,6 +62,31 @@ describe('bundled workflows', () => {
 		for (const node of wf.nodes.filter((n) => n.type === 'n8n-nodes-base.executeWorkflow')) {
 			const target = (node.parameters.workflowId as { value: string }).value;
 			expect(workflows.filter(([, w]) => isSubWorkflow(w)).map(([, w]) => w.id)).toContain(target);
+		}
+	});
+
+	/** The package's node class behind a type name (`n8n-nodes-msp-ops.notionSync` -> nodes/NotionSync). */
+	const nodeClass = (type: string): INodeType => {
+		const name = type.slice(pkg.name.length + 1);
+		const className = name.charAt(0).toUpperCase() + name.slice(1);
+		const module = require(path.join(root, 'nodes', className, `${className}.node`)) as Record<string, new () => INodeType>;
+		return new module[className]();
+	};
+
+	test.each(workflows)('%s: every node of this package is on its newest version', (_file, wf) => {
+		for (const node of wf.nodes.filter((n) => packageTypes.has(n.type))) {
+			const { version, defaultVersion } = nodeClass(node.type).description;
+			const newest = defaultVersion ?? (Array.isArray(version) ? Math.max(...version) : version);
+			expect([node.name, node.typeVersion]).toEqual([node.name, newest]);
+		}
+	});
+
+	test.each(workflows)("%s: each Notion upsert matches on its database's key and carries the database's columns for the editor", (_file, wf) => {
+		for (const node of wf.nodes.filter((n) => n.type === `${pkg.name}.notionSync` && n.parameters.operation === 'upsert')) {
+			const columns = node.parameters.columns as { mappingMode: string; matchingColumns: string[]; schema: unknown[] };
+			const database = PIPELINE_DATABASES.find((d) => d.key === columns.matchingColumns[0]);
+			expect([node.name, columns.mappingMode, database?.title]).toEqual([node.name, 'autoMapInputData', expect.any(String)]);
+			expect(columns.schema).toEqual(notionMapperFields(database!.schema()));
 		}
 	});
 });

@@ -13,6 +13,8 @@ export interface FakeExecuteOptions {
 	items?: number;
 	continueOnFail?: boolean;
 	nodeType?: string;
+	/** The node's version in the workflow (default 1). */
+	typeVersion?: number;
 	/** The workflow's time zone (`getTimezone()`), default UTC. */
 	timezone?: string;
 	/** `getWorkflow()` and `getExecutionId()` (default a test workflow and execution). */
@@ -38,7 +40,7 @@ export function fakeExecute(options: FakeExecuteOptions): FakeRun {
 		id: 'node-under-test',
 		name: 'Node Under Test',
 		type: options.nodeType ?? 'n8n-nodes-msp-ops.test',
-		typeVersion: 1,
+		typeVersion: options.typeVersion ?? 1,
 		position: [0, 0],
 		parameters: {},
 	};

@@ -2,16 +2,37 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NotionRowSync, upsertParamsSchema, type InputRow, type RowResult } from '../../../../lib/notion';
 import { ConfigError, isMspOpsError } from '../../../../lib/errors';
 import { parseWith } from '../../../../lib/validation';
+import { readResourceMapper, resourceMapperParameter } from '../../../shared/resourceMapper';
 import { isToolExecution } from '../../../shared/tool';
 import { errorItemJson, toNodeError } from '../../../shared/n8nAdapter';
 import { getNotionTransport } from '../../transport';
 import { databaseLocator, dataSourceFromParameters, dataSourceLocator } from '../common';
 
 const show = { resource: ['row'], operation: ['upsert'] };
+/** Version 1 keeps its free-text key and fixed-collection mapping, so workflows saved with it run unchanged. */
+const showV1 = { ...show, '@version': [1] };
+const showV2 = { ...show, '@version': [{ _cnd: { gte: 2 } }] };
+const MATCH_LABEL = 'Property to Match On';
 
 export const description: INodeProperties[] = [
 	databaseLocator(show),
 	dataSourceLocator(show),
+	resourceMapperParameter({
+		displayName: 'Properties',
+		method: 'getColumns',
+		dependsOn: ['database.value', 'dataSource.value'],
+		mode: 'upsert',
+		fieldWords: { singular: 'property', plural: 'properties' },
+		show: showV2,
+		description:
+			'Map Automatically writes every item field named like a property (exact, then ignoring case and spaces); Map Each Property Manually writes the values set here. The property to match on is unique per row and never duplicated.',
+		matchingFieldsLabels: {
+			title: MATCH_LABEL,
+			description: 'The property whose value is unique per row (title, text, number, select, status, URL, email or phone); rows are found and updated by it',
+			hint: 'Rows are matched on this property and never duplicated',
+		},
+		noFieldsError: 'The database has no property this node can write',
+	}),
 	{
 		displayName: 'Key Property',
 		name: 'keyProperty',
@@ -20,7 +41,7 @@ export const description: INodeProperties[] = [
 		required: true,
 		placeholder: 'Site ID',
 		description: 'Notion property whose value is unique per row (title, text, number, select, status, URL, email or phone). Rows are matched on it; it is never duplicated.',
-		displayOptions: { show },
+		displayOptions: { show: showV1 },
 	},
 	{
 		displayName: 'Map Fields by Name',
@@ -28,7 +49,7 @@ export const description: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description: 'Whether to write every item field whose name matches a property (exact, then ignoring case and spaces). Other fields are ignored.',
-		displayOptions: { show },
+		displayOptions: { show: showV1 },
 	},
 	{
 		displayName: 'Property Mapping',
@@ -38,7 +59,7 @@ export const description: INodeProperties[] = [
 		default: {},
 		placeholder: 'Add Property',
 		description: 'Explicit values for properties; they win over fields mapped by name. An empty value or null clears the property.',
-		displayOptions: { show },
+		displayOptions: { show: showV1 },
 		options: [
 			{
 				displayName: 'Property',
@@ -138,17 +159,48 @@ function resultJson(result: RowResult): IDataObject {
 	return json;
 }
 
+interface RowMappingParameters {
+	keyProperty: unknown;
+	autoMap: boolean;
+	/** Explicit property values of item `i`. */
+	explicit: (i: number) => Record<string, unknown>;
+}
+
+/** Key and mapping from the version's parameters: the Properties mapper (2) or Key Property + Property Mapping (1). */
+function readRowMapping(ctx: IExecuteFunctions): RowMappingParameters {
+	if (ctx.getNode().typeVersion >= 2) {
+		const read = (i: number) => readResourceMapper(ctx, i, { displayName: 'Properties', service: 'notion', operation: 'upsertRows', requireMatch: true, matchLabel: MATCH_LABEL });
+		const first = read(0);
+		return {
+			keyProperty: first.matchOn,
+			autoMap: first.byName,
+			explicit: (i) => (i === 0 ? first.values : read(i).values),
+		};
+	}
+	return {
+		keyProperty: ctx.getNodeParameter('keyProperty', 0),
+		autoMap: ctx.getNodeParameter('autoMap', 0, true) as boolean,
+		explicit: (i) => {
+			const mapping = ctx.getNodeParameter('mapping.values', i, []) as Array<{ property: string; value: unknown }>;
+			const explicit: Record<string, unknown> = {};
+			for (const m of mapping) if (m.property?.trim()) explicit[m.property.trim()] = m.value;
+			return explicit;
+		},
+	};
+}
+
 /** All input items in one batch: read the data source once, then write only what changed. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const continueOnFail = this.continueOnFail();
 	try {
+		const mapping = readRowMapping(this);
 		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 		const params = parseWith(
 			upsertParamsSchema,
 			{
-				keyProperty: this.getNodeParameter('keyProperty', 0),
-				autoMap: this.getNodeParameter('autoMap', 0, true),
+				keyProperty: mapping.keyProperty,
+				autoMap: mapping.autoMap,
 				ignoreFields: String(options.ignoreFields ?? '')
 					.split(',')
 					.map((s) => s.trim())
@@ -170,12 +222,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				field: 'options.mirror',
 			});
 		}
-		const inputs: InputRow[] = items.map((item, i) => {
-			const mapping = this.getNodeParameter('mapping.values', i, []) as Array<{ property: string; value: unknown }>;
-			const explicit: Record<string, unknown> = {};
-			for (const m of mapping) if (m.property?.trim()) explicit[m.property.trim()] = m.value;
-			return { fields: item.json, explicit };
-		});
+		const inputs: InputRow[] = items.map((item, i) => ({ fields: item.json, explicit: mapping.explicit(i) }));
 		const transport = await getNotionTransport(this);
 		const schema = await dataSourceFromParameters(this, transport, 0);
 		const sync = new NotionRowSync(transport, schema, { ...params, maxArchiveShare: params.maxArchiveShare / 100, failFast: !continueOnFail });
