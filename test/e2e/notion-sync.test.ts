@@ -45,4 +45,37 @@ describe.each(hostVersions())('Notion Sync on n8n %s', (version) => {
 		expect(ctx.sandbox.notion!.findDataSources('MSP Site Health')).toHaveLength(1);
 		expect(ctx.sandbox.notion!.rows(String(ensured.databaseId))).toHaveLength(12);
 	}, 5 * 60_000);
+
+	test('version 2 (Properties mapper, each property set by hand) updates only the mapped property, by expression per item, on the rows version 1 wrote (found, not duplicated)', async () => {
+		// The same workflow with Notion Sync 2: the upsert maps two properties by expression and matches on Site ID.
+		const v2 = structuredClone(workflow) as { id?: string; name?: string; nodes: Array<{ name: string; type: string; typeVersion: number; parameters: Record<string, unknown> }> };
+		v2.id = 'notionSyncV2e2e';
+		v2.name = 'Notion Sync version 2';
+		for (const node of v2.nodes.filter((n) => n.type.endsWith('.notionSync'))) node.typeVersion = 2;
+		const upsert = v2.nodes.find((n) => n.name === 'Upsert Rows')!;
+		const { keyProperty, autoMap, ...rest } = upsert.parameters;
+		expect([keyProperty, autoMap]).toEqual(['Site ID', true]);
+		upsert.parameters = {
+			...rest,
+			columns: {
+				mappingMode: 'defineBelow',
+				value: { 'Site ID': "={{ $json['Site ID'] }}", Score: "={{ $json.Score + $itemIndex }}" },
+				matchingColumns: ['Site ID'],
+				schema: [],
+				attemptToConvertTypes: false,
+				convertFieldsToString: false,
+			},
+		};
+		const result = await ctx.n8n.run(v2);
+		expect(result.nodeError('Upsert Rows')).toBeUndefined();
+		const out = result.json('Upsert Rows');
+		// Item 0 keeps its score (+0); every other item's Score changes and nothing else does.
+		expect(out.map((r) => r.action)).toEqual(['unchanged', ...Array(11).fill('updated')]);
+		expect(out.slice(1).every((r) => JSON.stringify(r.changed) === '["Score"]')).toBe(true);
+		const databaseId = String(result.json('Ensure Database')[0].databaseId);
+		const rows = ctx.sandbox.notion!.rows(databaseId);
+		expect(rows).toHaveLength(12);
+		const again = await ctx.n8n.run(v2);
+		expect(again.json('Upsert Rows').map((r) => r.action)).toEqual(Array(12).fill('unchanged'));
+	}, 5 * 60_000);
 });
