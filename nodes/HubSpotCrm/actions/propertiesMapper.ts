@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { ConfigError, ValidationError } from '../../../lib/errors';
 import type { HubSpotClient, HubSpotObjectType, HubSpotSyncValue } from '../../../lib/hubspot';
+import { toNodeError } from '../../shared/n8nAdapter';
 import { readResourceMapper, resourceMapperParameter } from '../../shared/resourceMapper';
 import { isWritableProperty } from '../methods/resourceMapping';
 import { recordResources } from './common';
@@ -92,6 +93,16 @@ export async function readMappedRecords(
 	operation: string,
 	requireMatch: boolean,
 ): Promise<MappedRecords> {
+	try {
+		return await readMapped(ctx, client, objectType, operation, requireMatch);
+	} catch (error) {
+		// A mapper that cannot be used, or an item value HubSpot cannot take, stops the node before anything is written
+		// (as version 1's Properties list does), naming the item and the field; Continue On Fail does not skip it.
+		throw toNodeError(ctx.getNode(), error);
+	}
+}
+
+async function readMapped(ctx: IExecuteFunctions, client: HubSpotClient, objectType: HubSpotObjectType, operation: string, requireMatch: boolean): Promise<MappedRecords> {
 	const read = (i: number) => readResourceMapper(ctx, i, { displayName: DISPLAY_NAME, service: 'hubspot', operation, requireMatch, matchLabel: MATCH_LABEL });
 	const first = read(0);
 	const matchOn = first.matchOn;
