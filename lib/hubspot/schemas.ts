@@ -72,6 +72,10 @@ export const propertyDefinitionSchema = z
 		groupName: z.string(),
 		hasUniqueValue: z.boolean().optional(),
 		options: z.array(propertyOptionSchema).optional(),
+		/** A calculated property (rollups, formulas, `calculation_equation`): HubSpot computes its value. */
+		calculated: z.boolean().optional(),
+		/** `readOnlyValue`: HubSpot refuses writes of the value (record id, create date, ...). */
+		modificationMetadata: z.object({ readOnlyValue: z.boolean().optional() }).passthrough().optional(),
 	})
 	.passthrough();
 export type HubSpotPropertyDefinition = z.infer<typeof propertyDefinitionSchema>;

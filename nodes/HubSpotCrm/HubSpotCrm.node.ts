@@ -10,6 +10,7 @@ import * as recordSearch from './actions/record/search.operation';
 import * as recordUpdate from './actions/record/update.operation';
 import * as recordUpsert from './actions/record/upsert.operation';
 import { router } from './actions/router';
+import { getProperties } from './methods/resourceMapping';
 
 /**
  * HubSpot CRM: companies and contacts (read, search, batch writes, keyed upsert that writes only what changed) and
@@ -21,7 +22,11 @@ export class HubSpotCrm implements INodeType {
 		name: 'hubSpotCrm',
 		icon: { light: 'file:hubSpotCrm.svg', dark: 'file:hubSpotCrm.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 2: the Properties resource mapper (the object type's properties loaded from HubSpot, a property to match on for
+		// Create or Update) replaces Match By Property, Match Value and the Properties list; version 1 workflows keep
+		// their parameters and behaviour.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Keep HubSpot companies and contacts current: batch reads and writes, keyed upsert that writes only what changed',
 		defaults: { name: 'HubSpot CRM' },
@@ -92,6 +97,10 @@ export class HubSpotCrm implements INodeType {
 			...propertyGetAll.description,
 			opsLogProperty,
 		],
+	};
+
+	methods = {
+		resourceMapping: { getProperties },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -38,7 +38,8 @@ export function propertiesToSetParameter(operation: string): INodeProperties {
 		placeholder: 'Add Property',
 		default: {},
 		description: 'HubSpot property internal names and the values to write (HubSpot stores every value as text)',
-		displayOptions: { show: { resource: recordResources, operation: [operation] } },
+		// Version 1 only; version 2 has the Properties resource mapper (propertiesMapper.ts).
+		displayOptions: { show: { resource: recordResources, operation: [operation], '@version': [1] } },
 		options: [
 			{
 				displayName: 'Property',

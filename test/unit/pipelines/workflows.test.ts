@@ -3,6 +3,8 @@ import * as path from 'node:path';
 
 import type { INodeType } from 'n8n-workflow';
 import { PIPELINE_DATABASES } from '../../../lib/pipelines/notionDatabases';
+import { MSP_HEALTH_PROPERTIES } from '../../../nodes/HubSpotCrm/actions/property/ensure.operation';
+import { COMPANY_NAME_AND_DOMAIN, hubSpotMapperFields } from '../../../nodes/HubSpotCrm/methods/resourceMapping';
 import { notionMapperFields } from '../../../nodes/NotionSync/methods/resourceMapping';
 import { WORKFLOW_CREDENTIAL_IDS } from '../../e2e/sandboxCredentials';
 import { bundledWorkflow, isErrorWorkflow, isPipeline, isSubWorkflow } from '../../e2e/pipelines';
@@ -88,5 +90,27 @@ describe('bundled workflows', () => {
 			expect([node.name, columns.mappingMode, database?.title]).toEqual([node.name, 'autoMapInputData', expect.any(String)]);
 			expect(columns.schema).toEqual(notionMapperFields(database!.schema()));
 		}
+	});
+
+	test("Customer Status Sync: Upsert Company Health maps each property by hand, matches on domain, and carries the MSP Health columns for the editor", () => {
+		const wf = workflows.find(([file]) => file === 'customer-status-sync.json')![1];
+		const upserts = wf.nodes.filter((n) => n.type === `${pkg.name}.hubSpotCrm` && n.parameters.operation === 'upsert');
+		expect(upserts.map((n) => n.name)).toEqual(['Upsert Company Health']);
+		const columns = upserts[0].parameters.columns as { mappingMode: string; value: Record<string, string>; matchingColumns: string[]; schema: Array<{ id: string; readOnly: boolean; canBeUsedToMatch: boolean }> };
+		expect([columns.mappingMode, columns.matchingColumns]).toEqual(['defineBelow', ['domain']]);
+		expect(columns.value).toEqual({
+			domain: '={{ $json.properties.domain }}',
+			msp_health_score: '={{ $json.score }}',
+			msp_health_status: '={{ $json.status }}',
+			msp_offline_devices: '={{ $json.devicesOffline }}',
+		});
+		// The columns Ensure MSP Properties creates, plus HubSpot's own name and domain, as the mapper method lists them.
+		expect(columns.schema).toEqual(hubSpotMapperFields([...COMPANY_NAME_AND_DOMAIN, ...MSP_HEALTH_PROPERTIES], 'companies'));
+		const byId = new Map(columns.schema.map((f) => [f.id, f]));
+		for (const id of Object.keys(columns.value)) expect([id, byId.get(id)?.readOnly]).toEqual([id, false]);
+		expect(byId.get('domain')?.canBeUsedToMatch).toBe(true);
+		// Ensure MSP Properties still creates them on the same object type.
+		const ensure = wf.nodes.find((n) => n.name === 'Ensure MSP Properties')!;
+		expect(ensure.parameters).toMatchObject({ resource: 'property', operation: 'ensure', objectType: 'companies', preset: 'mspHealth' });
 	});
 });
