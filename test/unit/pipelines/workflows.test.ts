@@ -67,6 +67,15 @@ describe('bundled workflows', () => {
 		}
 	});
 
+	test.each(workflows)('%s: no two nodes overlap on the canvas', (_file, wf) => {
+		// A node with its label takes about 180 x 140 canvas units; closer nodes cover each other in the editor.
+		const nodes = wf.nodes as unknown as Array<{ name: string; position: [number, number] }>;
+		const overlapping = nodes.flatMap((a, i) =>
+			nodes.slice(i + 1).filter((b) => Math.abs(a.position[0] - b.position[0]) < 180 && Math.abs(a.position[1] - b.position[1]) < 140).map((b) => `${a.name} / ${b.name}`),
+		);
+		expect(overlapping).toEqual([]);
+	});
+
 	/** The package's node class behind a type name (`n8n-nodes-msp-ops.notionSync` -> nodes/NotionSync). */
 	const nodeClass = (type: string): INodeType => {
 		const name = type.slice(pkg.name.length + 1);
