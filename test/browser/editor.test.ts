@@ -32,6 +32,7 @@ import {
 	openWorkflow,
 	parameterInput,
 	screenshot,
+	shownCredentials,
 	signIn,
 } from './editor';
 import { expectedOptions, PACKAGE_NODE_CASES, PACKAGE_NODES_WORKFLOW_ID, packageNodesWorkflow } from './packageNodes';
@@ -149,6 +150,9 @@ describe.each(hostVersions())('the n8n editor in Chromium, n8n %s', (version) =>
 		try {
 			const panel = await openNodePanel(page, node.name);
 			await expect(panel.getByTestId('parameter-item').count()).resolves.toBeGreaterThan(0);
+			// The node's credential is selected by name (an id shown instead means the editor cannot offer it).
+			const credentials = Object.values(node.credentials ?? {}).map((c) => c.name);
+			expect(await shownCredentials(page)).toEqual(credentials);
 			const want = expectedOptions(node.type, node.parameters);
 			// n8n adds "Custom API Call" to the Resource and Operation lists of nodes whose credential it can use in
 			// the HTTP Request node; everything else must be the description's options, in its order.

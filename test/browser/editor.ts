@@ -161,6 +161,14 @@ export async function listResourceLocatorItems(page: Page, parameterName: string
 	return names;
 }
 
+/** The credential each credential select of the open node panel shows (its input's text), in panel order. */
+export async function shownCredentials(page: Page): Promise<string[]> {
+	const selects = page.getByTestId('ndv').getByTestId('node-credentials-select');
+	const values: string[] = [];
+	for (let i = 0; i < (await selects.count()); i++) values.push((await selects.nth(i).locator('input').first().inputValue()).trim());
+	return values;
+}
+
 /** Saves a PNG of the page as `<SCREENSHOTS_DIR>/<name>.png` when SCREENSHOTS_DIR is set; returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string | undefined> {
 	const dir = process.env.SCREENSHOTS_DIR;
