@@ -71,7 +71,16 @@ describe.each(hostVersions())('the n8n editor in Chromium, n8n %s', (version) =>
 	let context: BrowserContext;
 	let page: Page;
 	let baseUrl = '';
+	let signedIn = false;
 	const started = Date.now();
+	/** The page, signed in as the owner through the sign-in page (by the first test, or here when run alone with -t). */
+	const editor = async (): Promise<Page> => {
+		if (!signedIn) {
+			await signIn(page, baseUrl, OWNER);
+			signedIn = true;
+		}
+		return page;
+	};
 
 	beforeAll(async () => {
 		// First: without a browser there is nothing to test, and the reason must be the failure.
@@ -103,6 +112,7 @@ describe.each(hostVersions())('the n8n editor in Chromium, n8n %s', (version) =>
 
 	test('the owner signs in through the sign-in page', async () => {
 		await signIn(page, baseUrl, OWNER);
+		signedIn = true;
 		expect(new URL(page.url()).pathname).not.toMatch(/signin|setup/);
 		// The session is the browser's own: the REST API answers the page as the owner.
 		const me = await page.evaluate(async () => {
@@ -113,6 +123,7 @@ describe.each(hostVersions())('the n8n editor in Chromium, n8n %s', (version) =>
 	});
 
 	test.each(BUNDLED.map((b) => b.file))('workflows/%s.json opens with every node rendered as a known node without issues', async (file) => {
+		await editor();
 		const workflow = bundled(file);
 		const expected = canvasNodesOf(workflow);
 		await openWorkflow(page, baseUrl, workflow.id, expected.length);
@@ -125,6 +136,7 @@ describe.each(hostVersions())('the n8n editor in Chromium, n8n %s', (version) =>
 	});
 
 	test('the detector reports node types the server does not know', async () => {
+		await editor();
 		await openWorkflow(page, baseUrl, UNKNOWN_TYPES_WORKFLOW.id, UNKNOWN_TYPES_WORKFLOW.nodes.length);
 		const states = new Map((await canvasNodeStates(page)).map((s) => [s.name, s.problems]));
 		expect(states.get('Manual')).toEqual([]);
@@ -146,6 +158,7 @@ describe.each(hostVersions())('the n8n editor in Chromium, n8n %s', (version) =>
 
 	// Before any pipeline runs, so the Notion workspace holds only the seeded databases.
 	test.each(PACKAGE_NODE_CASES.map((c) => [c.type, c] as const))('%s: its panel shows the Resource and Operation options of its description, and its list', async (_type, node) => {
+		await editor();
 		await openWorkflow(page, baseUrl, PACKAGE_NODES_WORKFLOW_ID, PACKAGE_NODE_CASES.length + 1);
 		try {
 			const panel = await openNodePanel(page, node.name);
@@ -172,6 +185,7 @@ describe.each(hostVersions())('the n8n editor in Chromium, n8n %s', (version) =>
 	});
 
 	test('Customer Status Sync runs from the editor\'s execute button and succeeds', async () => {
+		await editor();
 		const workflow = bundled('customer-status-sync');
 		await openWorkflow(page, baseUrl, workflow.id, canvasNodesOf(workflow).length);
 		const executionId = await executeFromTrigger(page, 'Run Now');
@@ -187,6 +201,7 @@ describe.each(hostVersions())('the n8n editor in Chromium, n8n %s', (version) =>
 	}, 10 * 60_000);
 
 	test('an approval waits in the executions list; the checker answers the Wait form in the browser and the execution ends', async () => {
+		await editor();
 		const main = bundled('config-change-sync');
 		const review = bundled('config-change-review');
 		await openWorkflow(page, baseUrl, main.id, canvasNodesOf(main).length);
