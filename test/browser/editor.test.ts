@@ -72,7 +72,7 @@ describe.each(hostVersions())('the n8n editor in Chromium, n8n %s', (version) =>
 	let page: Page;
 	let baseUrl = '';
 	let signedIn = false;
-	const started = Date.now();
+	let started = Date.now();
 	/** The page, signed in as the owner through the sign-in page (by the first test, or here when run alone with -t). */
 	const editor = async (): Promise<Page> => {
 		if (!signedIn) {
@@ -83,6 +83,7 @@ describe.each(hostVersions())('the n8n editor in Chromium, n8n %s', (version) =>
 	};
 
 	beforeAll(async () => {
+		started = Date.now();
 		// First: without a browser there is nothing to test, and the reason must be the failure.
 		const executable = findChromium();
 		// eslint-disable-next-line no-console
