@@ -1,4 +1,7 @@
-/** Two projects: fast unit/contract tests, and the real-n8n e2e suite (installs n8n hosts on first run). */
+/**
+ * Three projects: fast unit/contract tests, the real-n8n e2e suite (installs n8n hosts on first run), and the browser
+ * suite (the n8n editor in headless Chromium, against the same real hosts).
+ */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: { warnOnly: false } }];
 // p-retry 7 and its dependency are ESM-only; transform them to CommonJS for jest's module system.
 const esmPackages = ['p-retry', 'is-network-error'];
@@ -27,6 +30,14 @@ module.exports = {
 			// Installs the pinned n8n hosts (cached outside the repo) and builds + packs the package once per run.
 			globalSetup: '<rootDir>/test/e2e/globalSetup.ts',
 			// jest.setup.ts sets the e2e test timeout (testTimeout is not a per-project option).
+			setupFilesAfterEnv: ['<rootDir>/test/e2e/jest.setup.ts'],
+		},
+		{
+			...base,
+			displayName: 'browser',
+			testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
+			// The same hosts and packed tarball as the e2e project; the tests drive the system Chromium (see test/browser/README.md).
+			globalSetup: '<rootDir>/test/e2e/globalSetup.ts',
 			setupFilesAfterEnv: ['<rootDir>/test/e2e/jest.setup.ts'],
 		},
 	],

@@ -36,7 +36,7 @@ export class HubSpotCrm implements INodeType {
 		credentials: [
 			{ name: 'mspHubSpotApi', required: true },
 			// n8n's Supabase credential, for the optional ops log (nodes/shared/opsLog.ts; written out for the linter).
-			{ name: 'supabaseApi', required: true, displayOptions: { show: { opsLog: [true] } } },
+			{ name: 'supabaseApi', required: true, displayOptions: { hide: { opsLog: [false] } } },
 		],
 		properties: [
 			{

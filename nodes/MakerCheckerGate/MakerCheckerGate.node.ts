@@ -47,7 +47,7 @@ export class MakerCheckerGate implements INodeType {
 		credentials: [
 			{ name: 'mspMakerCheckerApi', required: true, testedBy: 'testGateCredential' },
 			// n8n's Supabase credential, for the change_approvals audit (nodes/shared/opsLog.ts; written out for the linter).
-			{ name: 'supabaseApi', required: true, displayOptions: { show: { opsLog: [true] } } },
+			{ name: 'supabaseApi', required: true, displayOptions: { hide: { opsLog: [false] } } },
 		],
 		properties: [
 			{

@@ -34,7 +34,7 @@ export class NinjaOneDevices implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		 
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'mspNinjaOneApi', required: true, testedBy: 'ninjaOneApiTest' }, { name: 'supabaseApi', required: true, displayOptions: { show: { opsLog: [true] } } }],
+		credentials: [{ name: 'mspNinjaOneApi', required: true, testedBy: 'ninjaOneApiTest' }, { name: 'supabaseApi', required: true, displayOptions: { hide: { opsLog: [false] } } }],
 		properties: [
 			{
 				displayName: 'Resource',

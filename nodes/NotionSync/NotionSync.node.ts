@@ -31,7 +31,7 @@ export class NotionSync implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		 
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'mspNotionApi', required: true }, { name: 'supabaseApi', required: true, displayOptions: { show: { opsLog: [true] } } }],
+		credentials: [{ name: 'mspNotionApi', required: true }, { name: 'supabaseApi', required: true, displayOptions: { hide: { opsLog: [false] } } }],
 		properties: [
 			{
 				displayName: 'Resource',

@@ -47,13 +47,16 @@ export class UnifiSites implements INodeType {
 				required: true,
 				displayOptions: { hide: { source: ['console'] } },
 			},
+			// Local console key: Client, Device and Network read from a console. Said with `hide`, not `show: { source:
+			// ['console'] }`: n8n 2.8's editor takes a parameter a credential is `show`n on for an authentication
+			// selector, and then hides it and every parameter it depends on (Resource) from the node's panel.
 			{
 				name: 'mspUnifiNetworkApi',
 				required: true,
-				displayOptions: { show: { source: ['console'] } },
+				displayOptions: { hide: { resource: ['host', 'ispMetric', 'site'], source: ['siteManager', 'connector'] } },
 			},
 			// n8n's Supabase credential, for the optional ops log (nodes/shared/opsLog.ts; written out for the linter).
-			{ name: 'supabaseApi', required: true, displayOptions: { show: { opsLog: [true] } } },
+			{ name: 'supabaseApi', required: true, displayOptions: { hide: { opsLog: [false] } } },
 		],
 		properties: [
 			{

@@ -17,11 +17,16 @@ import { apiMetricRows, clip, SupabaseOpsLog, type IntegrationLogRow, type OpsLo
 
 export const OPS_LOG_CREDENTIAL = 'supabaseApi';
 
-/** How the nodes declare it (written out literally in each node's description, as n8n's linter needs). */
+/**
+ * How the nodes declare it (written out literally in each node's description, as n8n's linter needs). `hide` when
+ * off rather than `show` when on: n8n 2.8's editor takes a parameter that a credential is `show`n on for the node's
+ * authentication selector, hides the Log to Supabase toggle from the panel and offers only Supabase credentials in
+ * the node's other credential select (test/browser checks the panels).
+ */
 export const opsLogCredential: INodeCredentialDescription = {
 	name: OPS_LOG_CREDENTIAL,
 	required: true,
-	displayOptions: { show: { opsLog: [true] } },
+	displayOptions: { hide: { opsLog: [false] } },
 };
 
 export const opsLogProperty: INodeProperties = {

@@ -38,7 +38,7 @@ describe('NinjaOne Devices node (fake IExecuteFunctions, sandbox)', () => {
 		const d = node.description;
 		expect(d.name).toBe('ninjaOneDevices');
 		expect(d.usableAsTool).toBe(true);
-		expect(d.credentials).toEqual([{ name: 'mspNinjaOneApi', required: true, testedBy: 'ninjaOneApiTest' }, { name: 'supabaseApi', required: true, displayOptions: { show: { opsLog: [true] } } }]);
+		expect(d.credentials).toEqual([{ name: 'mspNinjaOneApi', required: true, testedBy: 'ninjaOneApiTest' }, { name: 'supabaseApi', required: true, displayOptions: { hide: { opsLog: [false] } } }]);
 		expect(Object.keys(node.methods.listSearch)).toEqual(['searchDevices', 'searchOrganizations']);
 	});
 

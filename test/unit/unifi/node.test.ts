@@ -30,7 +30,8 @@ describe('UniFi Sites node (fake IExecuteFunctions, sandbox)', () => {
 		expect(d.usableAsTool).toBe(true);
 		expect(d.credentials?.map((c) => c.name)).toEqual(['mspUnifiSiteManagerApi', 'mspUnifiNetworkApi', 'supabaseApi']);
 		expect(d.credentials?.[0].displayOptions?.hide?.source).toEqual(['console']);
-		expect(d.credentials?.[1].displayOptions?.show?.source).toEqual(['console']);
+		// When each key is asked for: test/unit/credentialDisplay.test.ts.
+		expect(d.credentials?.[1].displayOptions?.hide).toEqual({ resource: ['host', 'ispMetric', 'site'], source: ['siteManager', 'connector'] });
 		expect(d.version).toEqual([1, 1.1]);
 		// Version 1 nodes keep reading the local console; 1.1 defaults to the connector.
 		const sources = d.properties.filter((p) => p.name === 'source' && (p.displayOptions?.show?.resource as string[]).includes('client'));
