@@ -30,12 +30,16 @@ import {
 	listResourceLocatorItems,
 	openNodePanel,
 	openWorkflow,
+	resourceMapperColumns,
 	parameterInput,
 	screenshot,
 	shownCredentials,
 	signIn,
 } from './editor';
-import { expectedOptions, PACKAGE_NODE_CASES, PACKAGE_NODES_WORKFLOW_ID, packageNodesWorkflow } from './packageNodes';
+import { expectedOptions, MAPPER_WORKFLOW_ID, mapperWorkflow, PACKAGE_NODE_CASES, PACKAGE_NODES_WORKFLOW_ID, packageNodesWorkflow } from './packageNodes';
+import { hubSpotMapperFields, type MapperProperty } from '../../nodes/HubSpotCrm/methods/resourceMapping';
+import { notionMapperFields } from '../../nodes/NotionSync/methods/resourceMapping';
+import { SANDBOX_CREDENTIALS } from '../sandbox/credentials';
 
 const [BOB] = CHECKERS;
 
@@ -96,6 +100,7 @@ describe.each(hostVersions())('the n8n editor in Chromium, n8n %s', (version) =>
 		for (const { workflow } of BUNDLED.filter((b) => isSubWorkflow(b.workflow) || isErrorWorkflow(b.workflow))) await n8n.publishWorkflow(workflow.id);
 		await n8n.importWorkflow(packageNodesWorkflow());
 		await n8n.importWorkflow(UNKNOWN_TYPES_WORKFLOW);
+		await n8n.importWorkflow(mapperWorkflow(sandbox.workspace!.configChanges.databaseId, CONFIG_CHANGES_DATABASE.title));
 		baseUrl = (await n8n.startServer()).url;
 		await n8n.ownerCookie(); // sets the owner account up (REST); the browser signs in with it below
 		browser = await launchChromium();
@@ -180,6 +185,38 @@ describe.each(hostVersions())('the n8n editor in Chromium, n8n %s', (version) =>
 				expect(shown(items)).toEqual(shown(expectedItems(node.list.method)));
 			}
 			await screenshot(page, `node-${node.type}`);
+		} finally {
+			await closeNodePanel(page).catch(() => undefined);
+		}
+	});
+
+	test('the Properties mappers of Notion Sync and HubSpot CRM load the columns from the sandbox and offer the ones to match on', async () => {
+		await editor();
+		await openWorkflow(page, baseUrl, MAPPER_WORKFLOW_ID, 3);
+		const writable = (fields: ReturnType<typeof notionMapperFields>) => fields.filter((f) => !f.removed);
+		try {
+			// Notion: the seeded Config Changes database, chosen by id.
+			await openNodePanel(page, 'Notion Upsert');
+			const notion = writable(notionMapperFields(CONFIG_CHANGES_DATABASE.schema()));
+			const shownNotion = await resourceMapperColumns(page);
+			expect(shown(shownNotion.fields)).toEqual(shown(notion.map((f) => f.displayName)));
+			expect(shown(shownNotion.matchable)).toEqual(shown(notion.filter((f) => f.canBeUsedToMatch).map((f) => f.displayName)));
+			await chooseMatchingColumn(page, CONFIG_CHANGES_DATABASE.key);
+			await screenshot(page, 'notion-sync-mapper');
+			await closeNodePanel(page);
+
+			// HubSpot: the company properties the sandbox account lists.
+			const listed = await fetch(`${sandbox.urls.hubspot}/crm/v3/properties/companies`, { headers: { authorization: `Bearer ${SANDBOX_CREDENTIALS.hubspotToken}` } });
+			const properties = ((await listed.json()) as { results: MapperProperty[] }).results;
+			const hubspot = writable(hubSpotMapperFields(properties, 'companies'));
+			expect(hubspot.length).toBeGreaterThan(1);
+			await openNodePanel(page, 'HubSpot Upsert');
+			const shownHubSpot = await resourceMapperColumns(page);
+			expect(shown(shownHubSpot.fields)).toEqual(shown(hubspot.map((f) => f.displayName)));
+			expect(shown(shownHubSpot.matchable)).toEqual(shown(hubspot.filter((f) => f.canBeUsedToMatch).map((f) => f.displayName)));
+			expect(shownHubSpot.matchable.some((m) => m.includes('(domain)'))).toBe(true);
+			await chooseMatchingColumn(page, '(domain)');
+			await screenshot(page, 'hubspot-mapper');
 		} finally {
 			await closeNodePanel(page).catch(() => undefined);
 		}
@@ -295,4 +332,14 @@ async function expectSuccessToast(page: Page): Promise<void> {
 	const toast = page.locator('.el-notification').filter({ hasText: /executed successfully|Problem|error/i }).first();
 	await toast.waitFor({ timeout: 5 * 60_000 });
 	expect(await toast.innerText()).toMatch(/Workflow executed successfully/);
+}
+
+/** Picks `column` in the open resource mapper's "to match on" select. */
+async function chooseMatchingColumn(page: Page, column: string): Promise<void> {
+	const combobox = page.getByTestId('ndv').getByTestId('matching-column-select').locator('input').first();
+	await combobox.click();
+	const listId = await combobox.getAttribute('aria-controls');
+	const list = listId ? page.locator(`[id="${listId}"]`) : page.locator('.el-select-dropdown:visible').last();
+	await list.locator('li').filter({ hasText: column }).first().click();
+	await list.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
 }

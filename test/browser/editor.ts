@@ -180,3 +180,27 @@ export async function screenshot(page: Page, name: string): Promise<string | und
 	await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
 	return file;
 }
+
+/**
+ * The resource mapper of the open node panel once its columns loaded: the label of every mapped column (in the order
+ * shown) and the columns its "to match on" select offers (opened and closed again).
+ */
+export async function resourceMapperColumns(page: Page): Promise<{ fields: string[]; matchable: string[] }> {
+	const panel = page.getByTestId('ndv');
+	const container = panel.getByTestId('mapping-fields-container');
+	await container.waitFor({ timeout: 60_000 });
+	// One .parameter-item per mapped column; its text starts with the column's label.
+	const fields = (await container.locator('.parameter-item').allInnerTexts()).map((t) => t.split('\n')[0].trim());
+	const select = panel.getByTestId('matching-column-select');
+	await select.waitFor({ timeout: 15_000 });
+	const combobox = select.locator('input').first();
+	await combobox.click();
+	const listId = await combobox.getAttribute('aria-controls');
+	const list = listId ? page.locator(`[id="${listId}"]`) : page.locator('.el-select-dropdown:visible').last();
+	const options = list.locator('li');
+	await options.first().waitFor({ timeout: 15_000 });
+	const matchable = (await options.allInnerTexts()).map((t) => t.split('\n')[0].trim()).filter(Boolean);
+	await page.keyboard.press('Escape');
+	await list.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+	return { fields, matchable };
+}

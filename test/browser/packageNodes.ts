@@ -85,6 +85,45 @@ export function packageNodesWorkflow(): Record<string, unknown> {
 	};
 }
 
+export const MAPPER_WORKFLOW_ID = 'mspBrowserMapper';
+
+/**
+ * Notion Sync and HubSpot CRM upserts on their newest version with the Properties mapper set to "Map Each Column
+ * Manually" and no stored columns, so opening a panel loads the columns from the sandbox: the Notion database chosen
+ * by id, and HubSpot's company properties.
+ */
+export function mapperWorkflow(notionDatabaseId: string, notionDatabaseTitle: string): Record<string, unknown> {
+	const pkg = readManifest().name;
+	const manual = { mappingMode: 'defineBelow', value: null, matchingColumns: [], schema: [], attemptToConvertTypes: false, convertFieldsToString: false };
+	return {
+		id: MAPPER_WORKFLOW_ID,
+		name: 'Properties Mappers (browser test)',
+		nodes: [
+			{ id: 'd0000000-0000-4000-8000-000000000000', name: 'Manual', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'd0000000-0000-4000-8000-000000000001',
+				name: 'Notion Upsert',
+				type: `${pkg}.notionSync`,
+				typeVersion: latestVersion('notionSync'),
+				position: [240, 0],
+				parameters: { resource: 'row', operation: 'upsert', database: { __rl: true, mode: 'list', value: notionDatabaseId, cachedResultName: notionDatabaseTitle }, columns: manual, options: {} },
+				credentials: { mspNotionApi: { id: IDS.notion, name: 'Notion' } },
+			},
+			{
+				id: 'd0000000-0000-4000-8000-000000000002',
+				name: 'HubSpot Upsert',
+				type: `${pkg}.hubSpotCrm`,
+				typeVersion: latestVersion('hubSpotCrm'),
+				position: [480, 0],
+				parameters: { resource: 'company', operation: 'upsert', columns: manual },
+				credentials: { mspHubSpotApi: { id: IDS.hubspot, name: 'HubSpot' } },
+			},
+		],
+		connections: {},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
 /** The built node class of `type` from dist/ (the files package.json's `n8n.nodes` lists). */
 export function builtNode(type: string): INodeType {
 	const manifest = readManifest() as { n8n?: { nodes?: string[] } };

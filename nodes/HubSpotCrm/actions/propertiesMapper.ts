@@ -28,7 +28,7 @@ export function propertiesMapperParameter(operation: 'create' | 'update' | 'upse
 		mode: upsert ? 'upsert' : 'add',
 		fieldWords: { singular: 'property', plural: 'properties' },
 		show: { resource: recordResources, operation: [operation], ...V2 },
-		description: `Map Automatically writes every item field named like a writable property's internal name (msp_health_score, not MSP Health Score); other fields are ignored. Map Each Property Manually writes only the values set here; an empty value clears the property.${upsert ? ' Records are found by the property to match on and never duplicated.' : ''}`,
+		description: `Map Automatically writes every item field named like a writable property's internal name (msp_health_score, not MSP Health Score); other fields are ignored. Map Each Column Manually writes only the values set here; an empty value clears the property.${upsert ? ' Records are found by the property to match on and never duplicated.' : ''}`,
 		matchingFieldsLabels: upsert
 			? {
 					title: MATCH_LABEL,

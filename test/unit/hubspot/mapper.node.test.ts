@@ -181,7 +181,7 @@ describe('HubSpot CRM version 2: the Properties mapper (fake IExecuteFunctions, 
 		expect(companies().filter((c) => c.properties.domain === 'brand-new.example')).toHaveLength(1);
 	});
 
-	it('Create or Update, Map Each Property Manually: writes only the values set in the panel (per item); a re-run writes nothing', async () => {
+	it('Create or Update, Map Each Column Manually: writes only the values set in the panel (per item); a re-run writes nothing', async () => {
 		await ensureMspProperties();
 		const domains = companies().slice(0, 2).map((c) => String(c.properties.domain));
 		const cityBefore = domains.map((d) => company(d).properties.city ?? null);

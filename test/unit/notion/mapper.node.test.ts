@@ -98,7 +98,7 @@ describe('Notion Sync version 2: the Properties mapper', () => {
 		expect(rows.find((r) => r['Ticket ID'] === 'T-1')).toMatchObject({ Name: 'Printer', Hours: 2 });
 	});
 
-	it('Map Each Property Manually writes only the values set in the panel (per item), never the item fields', async () => {
+	it('Map Each Column Manually writes only the values set in the panel (per item), never the item fields', async () => {
 		const t = seedTickets();
 		const columns = (i: number) => ({
 			mappingMode: 'defineBelow',

@@ -25,7 +25,7 @@ export const description: INodeProperties[] = [
 		fieldWords: { singular: 'property', plural: 'properties' },
 		show: showV2,
 		description:
-			'Map Automatically writes every item field named like a property (exact, then ignoring case and spaces); Map Each Property Manually writes the values set here. The property to match on is unique per row and never duplicated.',
+			'Map Automatically writes every item field named like a property (exact, then ignoring case and spaces); Map Each Column Manually writes the values set here. The property to match on is unique per row and never duplicated.',
 		matchingFieldsLabels: {
 			title: MATCH_LABEL,
 			description: 'The property whose value is unique per row (title, text, number, select, status, URL, email or phone); rows are found and updated by it',
