@@ -1,4 +1,7 @@
-/** Two projects: fast unit/contract tests, and the real-n8n e2e suite (installs n8n hosts on first run). */
+/**
+ * Three projects: fast unit/contract tests, the real-n8n e2e suite (installs n8n hosts on first run), and the
+ * reliability suite (generated and long-running cases, `npm run test:reliability`; test/reliability/README.md).
+ */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: { warnOnly: false } }];
 // p-retry 7 and its dependency are ESM-only; transform them to CommonJS for jest's module system.
 const esmPackages = ['p-retry', 'is-network-error'];
@@ -28,6 +31,12 @@ module.exports = {
 			globalSetup: '<rootDir>/test/e2e/globalSetup.ts',
 			// jest.setup.ts sets the e2e test timeout (testTimeout is not a per-project option).
 			setupFilesAfterEnv: ['<rootDir>/test/e2e/jest.setup.ts'],
+		},
+		{
+			...base,
+			displayName: 'reliability',
+			testMatch: ['<rootDir>/test/reliability/**/*.test.ts'],
+			setupFiles: ['<rootDir>/test/unit/jest.setup.ts'],
 		},
 	],
 };
