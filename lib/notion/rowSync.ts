@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isMspOpsError, MspOpsError, SyncError, ValidationError } from '../errors';
+import { redact } from '../http/redact';
 import { findProperty, type DataSourceSchema, type PropertySchema } from './dataSource';
 import {
 	canonicalEqual,
@@ -239,7 +240,7 @@ export function existingRowFromPage(page: NotionPage, schema: DataSourceSchema, 
 		if (!value || value.type !== prop.type) {
 			throw new ValidationError(
 				`Notion returned page ${page.id} without a readable '${name}' (${prop.type}) property, so the rows cannot be matched by key; nothing was written. Run again; if the property was renamed or retyped, update the node`,
-				{ service: 'notion', operation: 'queryDataSource', field, expected: `a ${prop.type} property value`, received: value ? `a ${String(value.type)} value` : 'nothing', retryable: true },
+				{ service: 'notion', operation: 'queryDataSource', field, expected: `a ${prop.type} property value`, received: value ? `a ${redact(String(value.type))} value` : 'nothing', retryable: true },
 			);
 		}
 		const shape = z.object({ [prop.type]: PROPERTY_VALUE_SHAPES[prop.type] }).passthrough();
