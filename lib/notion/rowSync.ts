@@ -232,19 +232,21 @@ export function buildDesiredRow(schema: DataSourceSchema, mapping: RowMapping, i
 export function existingRowFromPage(page: NotionPage, schema: DataSourceSchema, keyProperty: string, names: string[]): ExistingRow {
 	const values: Record<string, Canonical> = {};
 	let key: string | null = null;
+	// The id comes from the response: shown redacted, like every other value a response carries into a message.
+	const pageRef = redact(page.id);
 	for (const name of new Set([keyProperty, ...names])) {
 		const prop = schema.properties[name];
 		if (!prop || !isWritableType(prop.type)) continue;
 		const value = page.properties[name];
-		const field = `results[${page.id}].properties.${name}`;
+		const field = `results[${pageRef}].properties.${name}`;
 		if (!value || value.type !== prop.type) {
 			throw new ValidationError(
-				`Notion returned page ${page.id} without a readable '${name}' (${prop.type}) property, so the rows cannot be matched by key; nothing was written. Run again; if the property was renamed or retyped, update the node`,
+				`Notion returned page ${pageRef} without a readable '${name}' (${prop.type}) property, so the rows cannot be matched by key; nothing was written. Run again; if the property was renamed or retyped, update the node`,
 				{ service: 'notion', operation: 'queryDataSource', field, expected: `a ${prop.type} property value`, received: value ? `a ${redact(String(value.type))} value` : 'nothing', retryable: true },
 			);
 		}
 		const shape = z.object({ [prop.type]: PROPERTY_VALUE_SHAPES[prop.type] }).passthrough();
-		const checked = parseNotionResponse(shape, value, 'queryDataSource', undefined, `page ${page.id}, property '${name}'`);
+		const checked = parseNotionResponse(shape, value, 'queryDataSource', undefined, `page ${pageRef}, property '${name}'`);
 		const canonical = canonicalFromNotion(prop.type, { type: prop.type, ...checked });
 		if (name === keyProperty) key = typeof canonical === 'number' ? String(canonical) : typeof canonical === 'string' ? keyText(canonical) : null;
 		if (names.includes(name)) values[name] = canonical;
