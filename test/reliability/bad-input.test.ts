@@ -1,0 +1,602 @@
+import fc from 'fast-check';
+import type { z } from 'zod';
+import { isMspOpsError, MspOpsError, ValidationError } from '../../lib/errors';
+import { registerSecret, resetRateLimiters } from '../../lib/http';
+import * as ninja from '../../lib/ninjaone';
+import { parseNotionResponse } from '../../lib/notion/responses';
+import * as notionResponses from '../../lib/notion/responses';
+import * as hubspotSchemas from '../../lib/hubspot/schemas';
+import * as unifi from '../../lib/unifi';
+import { parseWith } from '../../lib/validation';
+import { HubSpotClient } from '../../lib/hubspot';
+import { OPS_LOG_TABLES, SupabaseOpsLog, type OpsLogTable } from '../../lib/opslog';
+import type { DataSourceSchema } from '../../lib/notion/dataSource';
+import { existingRowFromPage } from '../../lib/notion/rowSync';
+import type { ServiceName } from '../../lib/errors';
+import { startSandbox, type Sandbox } from '../sandbox';
+import type { Emulator } from '../sandbox/core';
+import { reliabilitySeed, reliabilityTally } from './report';
+
+/**
+ * Reliability, area "bad input": a seeded, generated corpus of malformed and hostile input for every place where
+ * data from outside enters lib/ (service responses, change requests, property values, sync inputs). Each property
+ * says what must hold for every case; test/reliability/README.md lists them. Seed: RELIABILITY_SEED (default in
+ * report.ts); a failure prints fast-check's seed and path to replay it.
+ */
+
+jest.setTimeout(120_000);
+
+const SEED = reliabilitySeed();
+const tally = reliabilityTally('bad-input');
+process.stdout.write(`seed of reliability bad-input: ${SEED} (set RELIABILITY_SEED to change it)\n`);
+
+/** A seed per property, derived from the run's seed, so that adding a property does not reshuffle the others. */
+function seedFor(name: string): number {
+	let h = SEED | 0;
+	for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+	return h | 0;
+}
+
+const runs = (name: string, numRuns: number) => ({ seed: seedFor(name), numRuns, endOnFailure: false });
+
+// ------------------------------------------------------------------------------------------------ fake secrets
+
+/** Recognisable fake secrets planted in inputs: none of them may ever appear in an error message. */
+const FAKE_TOKEN = 'rlb-fake-secret-token-7f3a9c2e4b1d8a6f';
+const FAKE_BEARER = 'rlbFakeBearer0123456789abcdef';
+registerSecret(FAKE_TOKEN);
+
+/** Strings that carry a secret: registered values and secret-looking fragments redact() must catch. */
+const secretCarriers = (extra: string) => [
+	FAKE_TOKEN,
+	`Bearer ${FAKE_BEARER}`,
+	`token=${FAKE_TOKEN}`,
+	extra,
+	`x-api-key: ${extra}`,
+	`${'x'.repeat(60)}${extra}${'y'.repeat(40)}`,
+];
+
+/** Every secret in `secrets` (and the planted bearer value) is absent from `text`, also as a long fragment. */
+function assertNoSecret(text: string, secrets: string[]): void {
+	for (const secret of [...secrets, FAKE_BEARER]) {
+		expect(text).not.toContain(secret);
+		// A secret cut where a message shortens a value must not leak its first part either.
+		if (secret.length >= 24) expect(text).not.toContain(secret.slice(0, 16));
+	}
+}
+
+// ------------------------------------------------------------------------------------------------ hostile values
+
+const ZERO_WIDTH = '\u200b\u200c\u200d\ufeff';
+const RTL = '\u202e\u2067';
+const HOSTILE_STRINGS = [
+	'__proto__',
+	'constructor',
+	'prototype',
+	'toString',
+	'hasOwnProperty',
+	'',
+	' ',
+	'\u0000',
+	'a\u0000b',
+	`x${ZERO_WIDTH}y`,
+	`${RTL}gpj.exe`,
+	'\ud800',
+	'\udfff lone',
+	'\u0007\u001b[31m\r\n\t',
+	'😀'.repeat(3),
+	'{"a":1}',
+	'<script>alert(1)</script>',
+	"'; DROP TABLE sites; --",
+	'%s%n%x',
+	'${7*7}',
+	'1e3',
+	'-0',
+	'NaN',
+	'2026-02-30',
+	'x'.repeat(2001),
+];
+
+const hostileString = fc.oneof(
+	{ weight: 3, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
+	{ weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
+	{ weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }) },
+	{ weight: 1, arbitrary: fc.constantFrom(...secretCarriers(FAKE_TOKEN)) },
+);
+
+const weirdNumber = fc.constantFrom(NaN, Infinity, -Infinity, -0, 1e309, -1e309, Number.MAX_SAFE_INTEGER + 2, 1.5, -1, 0, 2 ** 53, 5e-324);
+
+/** A deeply nested object (a payload built to blow the stack of a naive recursive walk). */
+function deepObject(depth: number): unknown {
+	let value: unknown = { end: true };
+	for (let i = 0; i < depth; i++) value = i % 2 ? { nested: value } : [value];
+	return value;
+}
+
+// ------------------------------------------------------------------------------------------------ payload mutations
+
+type Path = Array<string | number>;
+
+/** Paths of every value inside `value` (the root is []), containers and leaves, depth first. */
+function pathsOf(value: unknown, path: Path = [], out: Path[] = [], depth = 0): Path[] {
+	out.push(path);
+	if (depth > 12 || out.length > 4000) return out;
+	if (Array.isArray(value)) value.slice(0, 6).forEach((v, i) => pathsOf(v, [...path, i], out, depth + 1));
+	else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) pathsOf(v, [...path, k], out, depth + 1);
+	return out;
+}
+
+const MUTATIONS = ['remove', 'null', 'string', 'number', 'boolean', 'array', 'object', 'nan', 'infinity', 'hugeArray', 'extraField', 'deep', 'control', 'secret', 'hostile', 'weirdNumber', 'emptyString', 'duplicateArray'] as const;
+type MutationKind = (typeof MUTATIONS)[number];
+
+interface Mutation {
+	kind: MutationKind;
+	pick: number;
+	text: string;
+	number: number;
+}
+
+const mutationArb: fc.Arbitrary<Mutation> = fc.record({
+	kind: fc.constantFrom(...MUTATIONS),
+	pick: fc.nat(),
+	text: hostileString,
+	number: weirdNumber,
+});
+
+function setOwn(target: Record<string | number, unknown>, key: string | number, value: unknown): void {
+	Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/** A mutated deep copy of `sample`; `secret` is the client's own credential, planted by 'secret' mutations. */
+function mutate(sample: unknown, mutations: Mutation[], secret: string): unknown {
+	let root: unknown = structuredClone(sample);
+	for (const m of mutations) {
+		const paths = pathsOf(root);
+		const path = paths[m.pick % paths.length];
+		const parentPath = path.slice(0, -1);
+		const key = path[path.length - 1];
+		let parent: unknown = root;
+		for (const part of parentPath) parent = (parent as Record<string | number, unknown>)[part];
+		const current = path.length ? (parent as Record<string | number, unknown>)[key] : root;
+		let next: unknown;
+		switch (m.kind) {
+			case 'remove':
+				if (path.length && parent && typeof parent === 'object') {
+					if (Array.isArray(parent)) parent.splice(Number(key), 1);
+					else delete (parent as Record<string, unknown>)[key];
+				}
+				continue;
+			case 'null':
+				next = null;
+				break;
+			case 'string':
+				next = typeof current === 'string' ? `${current}${m.text}` : String(m.text);
+				break;
+			case 'number':
+				next = typeof current === 'number' ? -current - 1 : m.pick;
+				break;
+			case 'boolean':
+				next = m.pick % 2 === 0;
+				break;
+			case 'array':
+				next = [current];
+				break;
+			case 'object':
+				next = { value: current };
+				break;
+			case 'nan':
+				next = NaN;
+				break;
+			case 'infinity':
+				next = m.pick % 2 ? Infinity : -Infinity;
+				break;
+			case 'hugeArray':
+				next = Array.from({ length: 5_000 + (m.pick % 5_000) }, (_, i) => (Array.isArray(current) && current.length ? current[i % current.length] : i));
+				break;
+			case 'extraField': {
+				const target = current && typeof current === 'object' && !Array.isArray(current) ? (current as Record<string, unknown>) : undefined;
+				if (target) {
+					setOwn(target, m.text || '__proto__', { polluted: true, note: FAKE_TOKEN });
+					setOwn(target, '__proto__', { polluted: true });
+					continue;
+				}
+				next = { extra: m.text, value: current };
+				break;
+			}
+			case 'deep':
+				next = deepObject(300 + (m.pick % 700));
+				break;
+			case 'control':
+				next = `\u0000\u0001\u001f\u007f\u2028\u2029${typeof current === 'string' ? current : ''}\r\n`;
+				break;
+			case 'secret': {
+				const carriers = secretCarriers(secret);
+				next = carriers[m.pick % carriers.length];
+				break;
+			}
+			case 'hostile':
+				next = m.text;
+				break;
+			case 'weirdNumber':
+				next = m.number;
+				break;
+			case 'emptyString':
+				next = '';
+				break;
+			case 'duplicateArray':
+				next = Array.isArray(current) ? [...current, ...current] : current;
+				break;
+		}
+		if (!path.length) root = next;
+		else setOwn(parent as Record<string | number, unknown>, key, next);
+	}
+	return root;
+}
+
+/** A payload as it arrives over HTTP: what JSON can carry of `value` (NaN and Infinity become null). */
+const overJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value) ?? 'null');
+
+function timed<T>(run: () => T, limitMs = 2_000): T {
+	const started = performance.now();
+	const result = run();
+	const took = performance.now() - started;
+	if (took > limitMs) throw new Error(`case took ${Math.round(took)} ms (limit ${limitMs} ms): a hang`);
+	return result;
+}
+
+/** The error of a rejected input: typed, for the right service, naming a field, without secrets. */
+function expectTypedError(error: unknown, service: ServiceName, secrets: string[], kind?: typeof ValidationError): asserts error is MspOpsError {
+	if (!isMspOpsError(error)) throw error;
+	if (kind) expect(error).toBeInstanceOf(kind);
+	expect(error.service).toBe(service);
+	assertNoSecret(error.message, secrets);
+	assertNoSecret(JSON.stringify(error.toJSON()), secrets);
+}
+
+// ------------------------------------------------------------------------------------------------ 1. service responses
+
+interface ResponseTarget {
+	name: string;
+	service: ServiceName;
+	sample: () => unknown;
+	parse: (data: unknown) => unknown;
+	schema: z.ZodTypeAny;
+}
+
+describe('reliability bad-input: malformed API payloads', () => {
+	let sandbox: Sandbox;
+	const samples = new Map<string, unknown>();
+
+	type Dispatch = (input: { method: string; path: string; query?: URLSearchParams }, options: { trusted?: string }) => Promise<{ status: number; body?: unknown } | undefined>;
+	async function sampleOf(emulator: Dispatch, path: string, query = ''): Promise<unknown> {
+		const response = await emulator({ method: 'GET', path, query: new URLSearchParams(query) }, { trusted: 'reliability' });
+		if (!response || response.status !== 200) throw new Error(`no sample for ${path}: ${response?.status}`);
+		return typeof response.body === 'string' ? JSON.parse(response.body) : response.body;
+	}
+
+	beforeAll(async () => {
+		sandbox = await startSandbox({ services: ['unifi', 'ninjaone', 'hubspot'], workspace: false });
+		const u = sandbox.unifi!;
+		const n = sandbox.ninjaone!;
+		const uni = u.dispatch.bind(u);
+		const nin = n.dispatch.bind(n);
+		samples.set('unifi.sites', await sampleOf(uni, '/v1/sites', 'pageSize=3'));
+		samples.set('unifi.hosts', await sampleOf(uni, '/v1/hosts', 'pageSize=3'));
+		samples.set('unifi.devices', await sampleOf(uni, '/v1/devices', 'pageSize=2'));
+		samples.set('ninja.organizations', await sampleOf(nin, '/v2/organizations', 'pageSize=3'));
+		samples.set('ninja.devices', await sampleOf(nin, '/v2/devices', 'pageSize=3'));
+		samples.set('ninja.health', await sampleOf(nin, '/v2/queries/device-health', 'pageSize=3'));
+		samples.set('ninja.alerts', ((await sampleOf(nin, '/v2/alerts')) as unknown[]).slice(0, 3));
+	});
+	afterAll(async () => {
+		await sandbox?.stop();
+	});
+
+	const page = {
+		object: 'page',
+		id: '1f2e3d4c-5b6a-4789-9abc-def012345678',
+		url: 'https://www.notion.so/Site-1f2e3d4c5b6a47899abcdef012345678',
+		created_time: '2026-01-05T08:00:00.000Z',
+		last_edited_time: '2026-01-06T08:00:00.000Z',
+		in_trash: false,
+		properties: {
+			'Site ID': { id: 'a1', type: 'rich_text', rich_text: [{ type: 'text', plain_text: 'site-001', text: { content: 'site-001' } }] },
+			Name: { id: 'title', type: 'title', title: [{ type: 'text', plain_text: 'Acme HQ', text: { content: 'Acme HQ' } }] },
+			Score: { id: 'b2', type: 'number', number: 87.5 },
+			Status: { id: 'c3', type: 'select', select: { name: 'Healthy' } },
+			Due: { id: 'd4', type: 'date', date: { start: '2026-01-31', end: null, time_zone: null } },
+		},
+	};
+	const notionSamples = {
+		page,
+		query: { object: 'list', results: [page, { ...page, id: '2f2e3d4c-5b6a-4789-9abc-def012345678' }], next_cursor: 'cursor-1', has_more: true, request_status: { type: 'complete' } },
+		dataSource: {
+			object: 'data_source',
+			id: '3f2e3d4c-5b6a-4789-9abc-def012345678',
+			properties: { 'Site ID': { id: 'a1', name: 'Site ID', type: 'rich_text' }, Name: { id: 'title', name: 'Name', type: 'title' }, Status: { id: 'c3', name: 'Status', type: 'select', select: { options: [{ name: 'Healthy' }] } } },
+		},
+		database: { object: 'database', id: '4f2e3d4c-5b6a-4789-9abc-def012345678', data_sources: [{ id: '3f2e3d4c-5b6a-4789-9abc-def012345678', name: 'Sites' }] },
+		search: { object: 'list', results: [{ object: 'data_source', id: '3f2e3d4c-5b6a-4789-9abc-def012345678' }], next_cursor: null, has_more: false },
+	};
+	const company = { id: '101', properties: { name: 'Acme', domain: 'acme.example', msp_health_score: '87' }, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-02T00:00:00Z', archived: false };
+	const hubspotSamples = {
+		objectPage: { results: [company, { ...company, id: '102' }], paging: { next: { after: '102', link: 'https://api.hubapi.com/x' } } },
+		searchPage: { total: 2, results: [company], paging: { next: { after: '1' } } },
+		batch: { status: 'COMPLETE', results: [{ ...company, new: false }], errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'not found', context: { ids: ['x'] } }], numErrors: 1 },
+		properties: {
+			results: [{ name: 'domain', label: 'Domain', type: 'string', fieldType: 'text', groupName: 'companyinformation', hasUniqueValue: true, options: [], modificationMetadata: { readOnlyValue: false } }],
+		},
+	};
+
+	const unifiParse = (schema: z.ZodTypeAny, path: string) => (data: unknown) => parseWith(schema, data, { what: `UniFi Site Manager GET ${path} response`, service: 'unifi', operation: 'test' });
+	const ninjaParse = (schema: z.ZodTypeAny, path: string) => (data: unknown) => parseWith(schema, data, { what: `NinjaOne GET ${path} response`, service: 'ninjaone', operation: 'test' });
+	const hubspotParse = (schema: z.ZodTypeAny) => (data: unknown) => parseWith(schema, data, { what: 'HubSpot response', service: 'hubspot', operation: 'test' });
+	const notionParse = (schema: z.ZodTypeAny, operation: string) => (data: unknown) => parseNotionResponse(schema, data, operation);
+
+	const targets: ResponseTarget[] = [
+		{ name: 'unifi sites', service: 'unifi', sample: () => samples.get('unifi.sites'), schema: unifi.siteListResponseSchema, parse: unifiParse(unifi.siteListResponseSchema, '/v1/sites') },
+		{ name: 'unifi hosts', service: 'unifi', sample: () => samples.get('unifi.hosts'), schema: unifi.hostListResponseSchema, parse: unifiParse(unifi.hostListResponseSchema, '/v1/hosts') },
+		{ name: 'unifi devices', service: 'unifi', sample: () => samples.get('unifi.devices'), schema: unifi.deviceListResponseSchema, parse: unifiParse(unifi.deviceListResponseSchema, '/v1/devices') },
+		{ name: 'ninjaone organizations', service: 'ninjaone', sample: () => samples.get('ninja.organizations'), schema: ninja.organizationListSchema, parse: ninjaParse(ninja.organizationListSchema, '/v2/organizations') },
+		{ name: 'ninjaone devices', service: 'ninjaone', sample: () => samples.get('ninja.devices'), schema: ninja.deviceListSchema, parse: ninjaParse(ninja.deviceListSchema, '/v2/devices') },
+		{ name: 'ninjaone device health', service: 'ninjaone', sample: () => samples.get('ninja.health'), schema: ninja.deviceHealthResponseSchema, parse: ninjaParse(ninja.deviceHealthResponseSchema, '/v2/queries/device-health') },
+		{ name: 'ninjaone alerts', service: 'ninjaone', sample: () => samples.get('ninja.alerts'), schema: ninja.alertListSchema, parse: ninjaParse(ninja.alertListSchema, '/v2/alerts') },
+		{ name: 'notion page', service: 'notion', sample: () => notionSamples.page, schema: notionResponses.pageSchema, parse: notionParse(notionResponses.pageSchema, 'getPage') },
+		{ name: 'notion query', service: 'notion', sample: () => notionSamples.query, schema: notionResponses.queryResponseSchema, parse: notionParse(notionResponses.queryResponseSchema, 'queryDataSource') },
+		{ name: 'notion data source', service: 'notion', sample: () => notionSamples.dataSource, schema: notionResponses.dataSourceSchema, parse: notionParse(notionResponses.dataSourceSchema, 'getDataSource') },
+		{ name: 'notion database', service: 'notion', sample: () => notionSamples.database, schema: notionResponses.databaseSchema, parse: notionParse(notionResponses.databaseSchema, 'getDatabase') },
+		{ name: 'notion search', service: 'notion', sample: () => notionSamples.search, schema: notionResponses.searchResponseSchema, parse: notionParse(notionResponses.searchResponseSchema, 'search') },
+		{ name: 'hubspot object page', service: 'hubspot', sample: () => hubspotSamples.objectPage, schema: hubspotSchemas.objectPageSchema, parse: hubspotParse(hubspotSchemas.objectPageSchema) },
+		{ name: 'hubspot search page', service: 'hubspot', sample: () => hubspotSamples.searchPage, schema: hubspotSchemas.searchPageSchema, parse: hubspotParse(hubspotSchemas.searchPageSchema) },
+		{ name: 'hubspot batch', service: 'hubspot', sample: () => hubspotSamples.batch, schema: hubspotSchemas.batchResponseSchema, parse: hubspotParse(hubspotSchemas.batchResponseSchema) },
+		{ name: 'hubspot properties', service: 'hubspot', sample: () => hubspotSamples.properties, schema: hubspotSchemas.propertyListSchema, parse: hubspotParse(hubspotSchemas.propertyListSchema) },
+	];
+
+	it.each(targets.map((t) => [t.name, t] as const))('%s: parsed into the documented shape or a ValidationError naming the field', (_name, target) => {
+		const sample = target.sample();
+		// The unmutated sample parses: otherwise every case below would be a rejection and prove nothing.
+		expect(() => target.parse(sample)).not.toThrow();
+		fc.assert(
+			fc.property(fc.array(mutationArb, { minLength: 1, maxLength: 3 }), fc.boolean(), (mutations, viaJson) =>
+				tally.check(() => {
+					const mutated = mutate(sample, mutations, FAKE_TOKEN);
+					const payload = viaJson ? overJson(mutated) : mutated;
+					let parsed: unknown;
+					try {
+						parsed = timed(() => target.parse(payload));
+					} catch (error) {
+						expectTypedError(error, target.service, [FAKE_TOKEN], ValidationError);
+						const e = error as ValidationError;
+						expect(typeof e.field).toBe('string');
+						expect(e.field!.length).toBeGreaterThan(0);
+						expect(e.message).toContain(e.field!);
+						return;
+					}
+					// Parsed: it has the documented shape (parsing it again gives the same).
+					expect(target.schema.safeParse(parsed).success).toBe(true);
+				}),
+			),
+			runs(`response ${target.name}`, 100),
+		);
+		expect(Object.prototype).not.toHaveProperty('polluted');
+	});
+});
+
+// ------------------------------------------------------------------------------------------------ 2. real clients
+
+const fastSleep = () => Promise.resolve();
+
+/** Rejects when `promise` has not settled within `ms`: a client that never returns is a hang, not a pass. */
+async function withinMs<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms: a hang`)), ms);
+	});
+	try {
+		return await Promise.race([promise, timeout]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+const RAW_BODIES = ['', 'null', '[]', '{}', '"text"', '{"data": [', '<html><head><title>502 Bad Gateway</title></head></html>', `{"message":"token=${FAKE_TOKEN}"}`, '\u0000\u0001', '{"data":null,"nextToken":7}'];
+
+describe('reliability bad-input: malformed answers to the real clients (emulators)', () => {
+	let sandbox: Sandbox;
+	const samples = new Map<string, unknown>();
+
+	interface ClientTarget {
+		name: string;
+		service: ServiceName;
+		emulator: () => Pick<Emulator, 'scriptFaults' | 'clearScriptedFaults'>;
+		route: RegExp;
+		sample: string;
+		secret: () => string;
+		call: () => Promise<unknown>;
+	}
+
+	beforeAll(async () => {
+		sandbox = await startSandbox({ services: ['unifi', 'ninjaone', 'hubspot'], workspace: false });
+		const get = async (emu: { dispatch: (...args: never[]) => unknown }, key: string, path: string, query = '') => {
+			const response = (await (emu.dispatch as unknown as (i: unknown, o: unknown) => Promise<{ status: number; body?: unknown }>)(
+				{ method: 'GET', path, query: new URLSearchParams(query) },
+				{ trusted: 'reliability' },
+			)) as { status: number; body?: unknown };
+			samples.set(key, response.body);
+		};
+		await get(sandbox.unifi!, 'sites', '/v1/sites', 'pageSize=3');
+		await get(sandbox.unifi!, 'hosts', '/v1/hosts', 'pageSize=3');
+		await get(sandbox.unifi!, 'host', `/v1/hosts/${encodeURIComponent(sandbox.world.sites[0].unifi.hostId)}`);
+		await get(sandbox.ninjaone!, 'organizations', '/v2/organizations', 'pageSize=3');
+		await get(sandbox.ninjaone!, 'device', `/v2/device/${sandbox.world.ninjaOrganizations[0].devices[0].id}`);
+		await get(sandbox.ninjaone!, 'health', '/v2/queries/device-health', 'pageSize=3');
+		samples.set('companies', { results: [{ id: '1', properties: { name: 'Acme', domain: 'acme.example' }, createdAt: '2026-01-01T00:00:00Z', archived: false }], paging: { next: { after: '1' } } });
+		for (const [key, value] of samples) if (value === undefined) throw new Error(`no sample for ${key}`);
+	});
+	afterAll(async () => {
+		await sandbox?.stop();
+	});
+
+	const unifiClient = () => new unifi.UnifiSiteManagerClient({ apiKey: sandbox.credentials.unifiApiKey, baseUrl: sandbox.urls.unifi, sleep: fastSleep, retry: { retries: 0 }, pageSize: 3 });
+	const ninjaClient = () =>
+		new ninja.NinjaOneClient({
+			clientId: sandbox.credentials.ninjaClientId,
+			clientSecret: sandbox.credentials.ninjaClientSecret,
+			region: 'custom',
+			baseUrl: sandbox.urls.ninjaone,
+			sleep: fastSleep,
+			retry: { retries: 0 },
+			pageSize: 3,
+		});
+	const hubspotClient = () => new HubSpotClient({ token: sandbox.credentials.hubspotToken, baseUrl: sandbox.urls.hubspot, sleep: fastSleep, retry: { retries: 0 } });
+
+	const clientTargets = (): ClientTarget[] => {
+		const u = () => sandbox.unifi!;
+		const n = () => sandbox.ninjaone!;
+		const h = () => sandbox.hubspot!;
+		const unifiKey = () => sandbox.credentials.unifiApiKey;
+		const ninjaSecret = () => sandbox.credentials.ninjaClientSecret;
+		const hubspotToken = () => sandbox.credentials.hubspotToken;
+		return [
+			{ name: 'UniFi listSites', service: 'unifi', emulator: u, route: /^GET \/v1\/sites$/, sample: 'sites', secret: unifiKey, call: () => unifiClient().listSites({ limit: 5 }) },
+			{ name: 'UniFi listHosts', service: 'unifi', emulator: u, route: /^GET \/v1\/hosts$/, sample: 'hosts', secret: unifiKey, call: () => unifiClient().listHosts() },
+			{ name: 'UniFi getHost', service: 'unifi', emulator: u, route: /^GET \/v1\/hosts\/:id$/, sample: 'host', secret: unifiKey, call: () => unifiClient().getHost(sandbox.world.sites[0].unifi.hostId) },
+			{ name: 'UniFi getSite', service: 'unifi', emulator: u, route: /^GET \/v1\/sites$/, sample: 'sites', secret: unifiKey, call: () => unifiClient().getSite('no-such-site') },
+			{ name: 'NinjaOne listOrganizations', service: 'ninjaone', emulator: n, route: /^GET \/v2\/organizations$/, sample: 'organizations', secret: ninjaSecret, call: () => ninjaClient().listOrganizations({ limit: 6 }) },
+			{ name: 'NinjaOne getDevice', service: 'ninjaone', emulator: n, route: /^GET \/v2\/device\/:id$/, sample: 'device', secret: ninjaSecret, call: () => ninjaClient().getDevice(sandbox.world.ninjaOrganizations[0].devices[0].id) },
+			{ name: 'NinjaOne listDeviceHealth', service: 'ninjaone', emulator: n, route: /^GET \/v2\/queries\/device-health$/, sample: 'health', secret: ninjaSecret, call: () => ninjaClient().listDeviceHealth({ limit: 5 }) },
+			{ name: 'HubSpot list', service: 'hubspot', emulator: h, route: /^GET \/crm\/v3\/objects\/companies$/, sample: 'companies', secret: hubspotToken, call: () => hubspotClient().list('companies', { limit: 3 }) },
+		];
+	};
+
+	it('every client resolves with its documented shape or rejects with a typed error for its service, in time and without secrets', async () => {
+		const targets = clientTargets();
+		await fc.assert(
+			fc.asyncProperty(fc.nat({ max: targets.length - 1 }), fc.array(mutationArb, { minLength: 1, maxLength: 3 }), fc.nat({ max: 9 }), async (which, mutations, raw) => {
+				const target = targets[which];
+				await tally.checkAsync(async () => {
+					resetRateLimiters();
+					const emulator = target.emulator();
+					emulator.clearScriptedFaults();
+					const secret = target.secret();
+					// Mostly mutated real answers; one in ten a raw body (cut JSON, an HTML page, nothing).
+					const body = raw === 0 ? RAW_BODIES[mutations[0].pick % RAW_BODIES.length] : overJson(mutate(samples.get(target.sample), mutations, secret));
+					emulator.scriptFaults([{ status: 200, body }], target.route);
+					try {
+						const result = await withinMs(target.call(), 10_000, target.name);
+						expect(result && typeof result === 'object').toBe(true);
+					} catch (error) {
+						expectTypedError(error, target.service, [secret, FAKE_TOKEN]);
+					} finally {
+						emulator.clearScriptedFaults();
+					}
+				});
+			}),
+			runs('clients', 320),
+		);
+	});
+});
+
+// ------------------------------------------------------------------------------------------------ 3. ops log rows
+
+describe('reliability bad-input: ops log rows (lib/opslog)', () => {
+	const SERVICE_KEY = 'sb_secret_rlbFakeServiceKey0123456789abcdef';
+	const validRows: Record<OpsLogTable, Record<string, unknown>> = {
+		integration_logs: { workflow_id: 'wf1', execution_id: 'exec-1', service: 'notion', operation: 'upsert', level: 'error', message: 'Notion answered 429', context: { itemIndex: 3 } },
+		api_metrics: { service: 'notion', operation: 'queryDataSource', method: 'POST', status: 200, ok: true, duration_ms: 120, retries: 0, rate_limited: false },
+		workflow_execution_logs: { workflow_name: 'Daily Health Sync', execution_id: 'exec-1', pipeline: 'Daily Health Sync', status: 'success', started_at: '2026-11-28T06:00:00.000Z', finished_at: '2026-11-28T06:00:39.100Z', items_read: 98 },
+		change_approvals: { change_hash: 'c'.repeat(64), maker: 'maker@msp.example', checker: 'checker@msp.example', decision: 'approved', risk: 'HIGH', site_count: 12 },
+		config_change_audit: { change_hash: 'c'.repeat(64), site_id: 'site-1', change_type: 'vlan', action: 'requested', actor: 'maker@msp.example', after_state: { vlan: 30 } },
+	};
+	const tables = Object.keys(validRows) as OpsLogTable[];
+
+	it('writes the valid rows only, reports each refused row by table, index and field, and never sends or shows a secret', async () => {
+		const rowArb = fc.record({ table: fc.constantFrom(...tables), mutations: fc.array(mutationArb, { maxLength: 3 }) });
+		await fc.assert(
+			fc.asyncProperty(fc.array(rowArb, { minLength: 1, maxLength: 6 }), async (rows) => {
+				await tally.checkAsync(async () => {
+					const sent: Array<{ table: string; rows: Array<Record<string, unknown>> }> = [];
+					const fakeFetch = (async (input: string | URL | Request, init?: RequestInit) => {
+						const url = new URL(String(input instanceof Request ? input.url : input));
+						sent.push({ table: url.pathname.split('/').pop()!, rows: JSON.parse(String(init?.body ?? '[]')) as Array<Record<string, unknown>> });
+						return new Response(null, { status: 201 });
+					}) as typeof fetch;
+					const log = new SupabaseOpsLog({ url: 'https://rlbfake.supabase.co', serviceKey: SERVICE_KEY, fetch: fakeFetch });
+					const batch: Partial<Record<OpsLogTable, Array<Record<string, unknown>>>> = {};
+					for (const { table, mutations } of rows) (batch[table] ??= []).push(mutate(validRows[table], mutations, SERVICE_KEY) as Record<string, unknown>);
+					const result = await withinMs(log.write(batch), 10_000, 'ops log write');
+					for (const failure of result.failures) {
+						expect(failure.code).toBe('invalid_row');
+						expect(failure.message).toMatch(new RegExp(`^Supabase ops log: ${failure.table} row \\d+ not written: `));
+						assertNoSecret(failure.message, [SERVICE_KEY, FAKE_TOKEN]);
+					}
+					for (const { table, rows: written } of sent) {
+						const schema = OPS_LOG_TABLES[table as OpsLogTable];
+						for (const row of written) expect(schema.safeParse(row).success).toBe(true);
+						assertNoSecret(JSON.stringify(written), [SERVICE_KEY, FAKE_TOKEN]);
+					}
+					for (const table of tables) {
+						const given = batch[table]?.length ?? 0;
+						const refused = result.failures.filter((f) => f.table === table).reduce((n, f) => n + f.rows, 0);
+						expect((result.written[table] ?? 0) + refused).toBe(given);
+					}
+				});
+			}),
+			runs('opslog', 150),
+		);
+		expect(Object.prototype).not.toHaveProperty('polluted');
+	});
+});
+
+// ------------------------------------------------------------------------------------------------ 4. existing Notion rows
+
+describe('reliability bad-input: existing Notion rows from query pages', () => {
+	const schema: DataSourceSchema = {
+		id: 'ds-1',
+		title: 'Sites',
+		properties: {
+			'Site ID': { id: 'a1', name: 'Site ID', type: 'rich_text' },
+			Name: { id: 'title', name: 'Name', type: 'title' },
+			Score: { id: 'b2', name: 'Score', type: 'number' },
+			Status: { id: 'c3', name: 'Status', type: 'select', options: ['Healthy'] },
+			Due: { id: 'd4', name: 'Due', type: 'date' },
+			Tags: { id: 'e5', name: 'Tags', type: 'multi_select' },
+			Done: { id: 'f6', name: 'Done', type: 'checkbox' },
+		},
+	};
+	const page = {
+		object: 'page',
+		id: '1f2e3d4c-5b6a-4789-9abc-def012345678',
+		created_time: '2026-01-05T08:00:00.000Z',
+		properties: {
+			'Site ID': { id: 'a1', type: 'rich_text', rich_text: [{ type: 'text', plain_text: 'site-001', text: { content: 'site-001' } }] },
+			Name: { id: 'title', type: 'title', title: [{ type: 'text', plain_text: 'Acme HQ', text: { content: 'Acme HQ' } }] },
+			Score: { id: 'b2', type: 'number', number: 87.5 },
+			Status: { id: 'c3', type: 'select', select: { name: 'Healthy' } },
+			Due: { id: 'd4', type: 'date', date: { start: '2026-01-31T08:00:00', end: null, time_zone: 'Europe/Berlin' } },
+			Tags: { id: 'e5', type: 'multi_select', multi_select: [{ name: 'a' }, { name: 'b' }] },
+			Done: { id: 'f6', type: 'checkbox', checkbox: false },
+		},
+	};
+	const names = Object.keys(schema.properties);
+
+	it('an existing row is read with its key, or the page is refused with a ValidationError naming the property', () => {
+		expect(existingRowFromPage(parseNotionResponse(notionResponses.pageSchema, page, 'queryDataSource'), schema, 'Site ID', names).key).toBe('site-001');
+		fc.assert(
+			fc.property(fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (mutations) =>
+				tally.check(() => {
+					const mutated = overJson(mutate(page, mutations, FAKE_TOKEN));
+					try {
+						const row = timed(() => existingRowFromPage(parseNotionResponse(notionResponses.pageSchema, mutated, 'queryDataSource'), schema, 'Site ID', names));
+						expect(row.key === null || (typeof row.key === 'string' && row.key.trim() === row.key && row.key !== '')).toBe(true);
+						for (const name of names) expect(Object.prototype.hasOwnProperty.call(row.values, name)).toBe(true);
+					} catch (error) {
+						expectTypedError(error, 'notion', [FAKE_TOKEN], ValidationError);
+						expect((error as ValidationError).field).toBeTruthy();
+					}
+				}),
+			),
+			runs('existing notion rows', 200),
+		);
+	});
+});
