@@ -12,6 +12,7 @@ import { HubSpotClient } from '../../lib/hubspot';
 import { OPS_LOG_TABLES, SupabaseOpsLog, type OpsLogTable } from '../../lib/opslog';
 import type { DataSourceSchema } from '../../lib/notion/dataSource';
 import { existingRowFromPage } from '../../lib/notion/rowSync';
+import { checkerSignature, evaluateChange, normaliseIdentity, signApprovalRequest, verifyApproval } from '../../lib/gate';
 import type { ServiceName } from '../../lib/errors';
 import { startSandbox, type Sandbox } from '../sandbox';
 import type { Emulator } from '../sandbox/core';
@@ -598,5 +599,237 @@ describe('reliability bad-input: existing Notion rows from query pages', () => {
 			),
 			runs('existing notion rows', 200),
 		);
+	});
+});
+
+// ------------------------------------------------------------------------------------------------ 5. the Maker/Checker Gate
+
+const CHANGE_FIELDS = ['maker', 'sites', 'changeType', 'risk', 'description', 'rollbackPlan', 'vlanIds', 'wifi'];
+const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const ownValue = (o: Record<string, unknown>, k: string) => (Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
+const nonBlank = (v: unknown) => typeof v === 'string' && v.trim() !== '';
+
+/**
+ * An independent reading of docs/maker-checker.md: why `input` must not be approved without a checker, or undefined
+ * when the rules say it is approved automatically (default settings: reserved 1 and 4095, bulk above 10 sites,
+ * HIGH and CRITICAL need a rollback plan and an approval).
+ */
+function whyNotAutoApproved(input: unknown): string | undefined {
+	if (!isPlain(input)) return 'not an object';
+	const unknown = Object.keys(input).filter((k) => !CHANGE_FIELDS.includes(k));
+	if (unknown.length) return `unknown field ${unknown[0]}`;
+	const maker = ownValue(input, 'maker');
+	if (typeof maker !== 'string' || normaliseIdentity(maker) === '') return 'maker';
+	const sites = ownValue(input, 'sites');
+	if (!Array.isArray(sites) || sites.length === 0 || !sites.every(nonBlank)) return 'sites malformed';
+	if (new Set(sites.map((s: string) => s.trim())).size !== sites.length) return 'duplicate site';
+	if (sites.length > 10) return 'bulk change';
+	const risk = ownValue(input, 'risk');
+	if (risk === 'HIGH' || risk === 'CRITICAL') return 'risk needs approval';
+	if (risk !== 'LOW' && risk !== 'MEDIUM') return 'risk malformed';
+	if (!nonBlank(ownValue(input, 'changeType'))) return 'changeType';
+	if (!nonBlank(ownValue(input, 'description'))) return 'description';
+	const plan = ownValue(input, 'rollbackPlan');
+	if (plan !== undefined && plan !== null && typeof plan !== 'string') return 'rollbackPlan';
+	const vlans = ownValue(input, 'vlanIds');
+	if (vlans !== undefined && vlans !== null) {
+		if (!Array.isArray(vlans)) return 'vlanIds malformed';
+		for (const id of vlans) {
+			if (typeof id !== 'number' || !Number.isInteger(id)) return 'vlan id malformed';
+			if (id === 1 || id === 4095) return 'reserved vlan';
+			if (!(id >= 1 && id <= 4094)) return 'vlan out of range';
+		}
+	}
+	const wifi = ownValue(input, 'wifi');
+	if (wifi !== undefined && wifi !== null) {
+		if (!isPlain(wifi)) return 'wifi malformed';
+		for (const [name, value] of Object.entries(wifi)) {
+			if (name.trim() === '') return 'wifi name';
+			if (!(typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))) return 'wifi value';
+		}
+	}
+	return undefined;
+}
+
+const SITE_POOL = Array.from({ length: 15 }, (_, i) => `site-${i + 1}`);
+const identityArb = fc.oneof(
+	{ weight: 4, arbitrary: fc.constantFrom('alice@msp.example', ' Alice@MSP.example ', 'bob@msp.example') },
+	{ weight: 1, arbitrary: fc.constantFrom('', '   ', ZERO_WIDTH, `a${ZERO_WIDTH}lice@msp.example`, null, 42) },
+	{ weight: 1, arbitrary: hostileString },
+);
+const sitesArb = fc.oneof(
+	{ weight: 5, arbitrary: fc.uniqueArray(fc.constantFrom(...SITE_POOL), { minLength: 1, maxLength: 13 }) },
+	{ weight: 1, arbitrary: fc.array(fc.constantFrom(...SITE_POOL, ' site-1 ', ''), { maxLength: 13 }) },
+	{ weight: 1, arbitrary: fc.array(fc.oneof(hostileString, fc.integer(), fc.constant(null)), { maxLength: 12 }) },
+	{ weight: 1, arbitrary: fc.constantFrom<unknown>('site-1', null, {}, 12) },
+);
+const riskArb = fc.oneof(
+	{ weight: 6, arbitrary: fc.constantFrom('LOW', 'MEDIUM', 'HIGH', 'CRITICAL') },
+	{ weight: 1, arbitrary: fc.constantFrom<unknown>('low', 'High', '', 'URGENT', null, 3, ['HIGH'], ' HIGH') },
+);
+const vlanIdArb = fc.oneof(
+	{ weight: 4, arbitrary: fc.integer({ min: -5, max: 4_100 }) },
+	{ weight: 3, arbitrary: fc.constantFrom(0, 1, 2, 4094, 4095, 4096, -1, 10, 30) },
+	{ weight: 1, arbitrary: fc.constantFrom<unknown>(1.5, NaN, Infinity, -0, 1e309, '10', null, [10], true) },
+);
+const textArb = fc.oneof({ weight: 6, arbitrary: fc.constantFrom('vlan', 'wifi', 'Move guests to VLAN 30', 'Restore the saved config') }, { weight: 2, arbitrary: hostileString }, { weight: 1, arbitrary: fc.constantFrom<unknown>(null, 7, ['x'], {}) });
+const wifiArb = fc.oneof(
+	fc.dictionary(fc.oneof(fc.constantFrom('ssid', 'passphrase', 'hidden', 'channel', ' ', '__proto__', 'constructor'), fc.constantFrom(...HOSTILE_STRINGS), fc.string()), fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constantFrom<unknown>(NaN, Infinity, null, { name: 'x' }, FAKE_TOKEN)), { maxKeys: 4 }),
+	fc.constantFrom<unknown>({}, null, 'Guest', [['ssid', 'Guest']]),
+);
+const changeArb: fc.Arbitrary<unknown> = fc.oneof(
+	{
+		weight: 12,
+		arbitrary: fc
+			.record({
+				maker: identityArb,
+				sites: sitesArb,
+				changeType: textArb,
+				risk: riskArb,
+				description: textArb,
+				rollbackPlan: fc.oneof({ weight: 3, arbitrary: fc.constant('Restore the saved config') }, { weight: 2, arbitrary: fc.constantFrom<unknown>(undefined, null, '', '   ', `${ZERO_WIDTH}`) }, { weight: 1, arbitrary: hostileString }),
+				vlanIds: fc.oneof(fc.constant(undefined), fc.array(vlanIdArb, { maxLength: 5 }), fc.constantFrom<unknown>(null, 30, '30')),
+				wifi: fc.oneof(fc.constant(undefined), wifiArb),
+				omit: fc.subarray(CHANGE_FIELDS, { maxLength: 2 }),
+				extra: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('vlanID', 'vlanIDs', 'Risk', '__proto__', 'constructor', 'approved', 'decision', 'checker', 'sites ') }),
+			})
+			.map(({ omit, extra, ...fields }) => {
+				const change: Record<string, unknown> = {};
+				// Rare omissions, so that most requests are complete and the approval rules themselves are reached.
+				for (const [key, value] of Object.entries(fields)) if (value !== undefined && !(omit.length === 1 && omit.includes(key))) change[key] = value;
+				if (extra !== undefined) setOwn(change, extra, extra === 'approved' ? true : 'approve');
+				return change;
+			}),
+	},
+	{ weight: 1, arbitrary: fc.constantFrom<unknown>(null, undefined, [], 'approve', 42, true, { __proto__: { risk: 'LOW' } }) },
+);
+
+describe('reliability bad-input: change requests for the Maker/Checker Gate', () => {
+	it('an invalid change is never approved, one that needs a checker never is without one, and the decision is deterministic', () => {
+		let approved = 0;
+		let needsApproval = 0;
+		let rejected = 0;
+		fc.assert(
+			fc.property(changeArb, (input) =>
+				tally.check(() => {
+					const result = timed(() => evaluateChange(input));
+					const why = whyNotAutoApproved(input);
+					// Exactly the documented rules: approved when none applies, never when one does.
+					if (why) expect({ decision: result.decision, why }).not.toEqual({ decision: 'approved', why });
+					else expect({ decision: result.decision, reasons: result.reasons }).toMatchObject({ decision: 'approved' });
+					if (why === 'bulk change' || why === 'risk needs approval') expect(result.decision).not.toBe('approved');
+					if (result.decision === 'rejected') expect(result.reasons.length).toBeGreaterThan(0);
+					if (result.decision === 'approved') {
+						expect(result.request!.sites.length).toBeLessThanOrEqual(10);
+						expect(['LOW', 'MEDIUM']).toContain(result.request!.risk);
+					}
+					// Reserved VLANs and a missing rollback plan are named reasons, with their field.
+					if (isPlain(input) && Array.isArray(input.vlanIds)) {
+						input.vlanIds.forEach((id, index) => {
+							if (id === 1 || id === 4095) expect(result.reasons).toContainEqual(expect.objectContaining({ code: 'reservedVlan', field: `vlanIds[${index}]` }));
+							else if (typeof id === 'number' && Number.isInteger(id) && !(id >= 1 && id <= 4094)) expect(result.reasons).toContainEqual(expect.objectContaining({ code: 'vlanOutOfRange', field: `vlanIds[${index}]` }));
+						});
+					}
+					if (isPlain(input) && (input.risk === 'HIGH' || input.risk === 'CRITICAL') && !nonBlank(input.rollbackPlan) && (input.rollbackPlan === undefined || input.rollbackPlan === null || typeof input.rollbackPlan === 'string')) {
+						expect(result.decision).toBe('rejected');
+						expect(result.reasons).toContainEqual(expect.objectContaining({ code: 'rollbackPlanMissing', field: 'rollbackPlan' }));
+					}
+					for (const reason of result.reasons) assertNoSecret(reason.message, [FAKE_TOKEN]);
+					// Deterministic: the same input, a copy of it and its fields in another order decide the same.
+					expect(evaluateChange(input)).toEqual(result);
+					if (isPlain(input)) {
+						const reordered: Record<string, unknown> = {};
+						for (const key of Object.keys(input).reverse()) setOwn(reordered, key, structuredClone(input[key]));
+						const again = evaluateChange(reordered);
+						expect(again.decision).toBe(result.decision);
+						expect(again.changeHash).toBe(result.changeHash);
+					}
+					if (result.decision === 'approved') approved++;
+					else if (result.decision === 'needsApproval') needsApproval++;
+					else rejected++;
+				}),
+			),
+			runs('gate change requests', 900),
+		);
+		// The corpus reaches every decision (a corpus of rejections only would prove nothing about approvals).
+		expect(approved).toBeGreaterThan(30);
+		expect(needsApproval).toBeGreaterThan(30);
+		expect(rejected).toBeGreaterThan(30);
+		expect(Object.prototype).not.toHaveProperty('risk');
+	});
+
+	it('a change that needs a checker is approved only by an allowed checker who is not the maker, through their own link, in time', () => {
+		const SECRET = 'reliability-gate-signing-secret-0123456789abcdef';
+		const change = { maker: 'alice@msp.example', sites: SITE_POOL.slice(0, 12), changeType: 'vlan', risk: 'HIGH', description: 'Move guests to VLAN 30', rollbackPlan: 'Restore the saved config', vlanIds: [30] };
+		const evaluation = evaluateChange(change);
+		expect(evaluation.decision).toBe('needsApproval');
+		const hash = evaluation.changeHash!;
+		const payload = { v: 1 as const, changeHash: hash, maker: change.maker, checkers: ['bob@msp.example', 'carol@msp.example', 'Alice@MSP.example'], executionId: 'exec-1', expiresAt: '2026-03-02T12:00:00Z', nonce: '6f1c2b9e-8a51-4f7d-9b0e-3c4d5e6f7a8b' };
+		const token = signApprovalRequest(payload, SECRET);
+		const otherToken = signApprovalRequest({ ...payload, changeHash: 'b'.repeat(64) }, SECRET);
+		const foreignToken = signApprovalRequest(payload, 'another-signing-secret-0123456789abcdefghij');
+		const [body, signature] = token.split('.');
+		const tampered = `${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString('utf8')), checkers: ['mallory@msp.example'] }), 'utf8').toString('base64url')}.${signature}`;
+
+		/** Mostly the value of a real approval, else one of the ways it can be wrong. */
+		const mostly = <T>(good: T, ...bad: T[]) => fc.oneof({ weight: 3, arbitrary: fc.constant(good) }, { weight: 1, arbitrary: fc.constantFrom(...bad) });
+		const verifyArb = fc.record({
+			token: mostly('valid', 'otherChange', 'otherSecret', 'tampered', 'garbage', 'missing', 'secret'),
+			checker: fc.oneof(
+				{ weight: 3, arbitrary: fc.constantFrom<unknown>('bob@msp.example', ' Bob@MSP.example ', `bob${ZERO_WIDTH}@msp.example`, 'carol@msp.example') },
+				{ weight: 1, arbitrary: fc.constantFrom<unknown>('alice@msp.example', 'ALICE@msp.example', `a${ZERO_WIDTH}lice@msp.example`, 'mallory@msp.example', '', null, 7) },
+			),
+			signedFor: mostly('same', 'bob@msp.example', 'alice@msp.example', 'garbage', 'missing'),
+			decision: fc.oneof({ weight: 3, arbitrary: fc.constantFrom<unknown>('approve', ' APPROVE ') }, { weight: 1, arbitrary: fc.constantFrom<unknown>('reject', 'yes', '', null, undefined, true, FAKE_TOKEN) }),
+			changeHash: mostly('same', 'other'),
+			executionId: mostly('exec-1', 'exec-2', ''),
+			minutesAfterExpiry: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: -600, max: 0 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 600 }) }),
+			extra: mostly<string | undefined>(undefined, 'approved', '__proto__'),
+		});
+		let approvedCount = 0;
+		fc.assert(
+			fc.property(verifyArb, (v) =>
+				tally.check(() => {
+					const tokens: Record<string, string | undefined> = { valid: token, otherChange: otherToken, otherSecret: foreignToken, tampered, garbage: 'not.a-token', missing: undefined, secret: SECRET };
+					const checker = typeof v.checker === 'string' ? v.checker : undefined;
+					const signFor = v.signedFor === 'same' ? checker : v.signedFor;
+					const sig = v.signedFor === 'missing' ? undefined : v.signedFor === 'garbage' ? 'AAAA' : signFor ? checkerSignature(SECRET, token, normaliseIdentity(signFor)) : undefined;
+					const input: Record<string, unknown> = {
+						token: tokens[v.token],
+						checker: v.checker,
+						checkerSignature: sig,
+						decision: v.decision,
+						current: { changeHash: v.changeHash === 'same' ? hash : 'c'.repeat(64), executionId: v.executionId },
+					};
+					if (v.extra) setOwn(input, v.extra, v.extra === 'approved' ? true : { decision: 'approve' });
+					const now = new Date(Date.parse(payload.expiresAt) + v.minutesAfterExpiry * 60_000);
+					const result = timed(() => verifyApproval(input, SECRET, now));
+					const normalised = checker === undefined ? '' : normaliseIdentity(checker);
+					const shouldApprove =
+						v.token === 'valid' &&
+						normalised !== '' &&
+						normalised !== 'alice@msp.example' &&
+						['bob@msp.example', 'carol@msp.example'].includes(normalised) &&
+						sig !== undefined &&
+						v.signedFor !== 'garbage' &&
+						normaliseIdentity(signFor ?? '') === normalised &&
+						typeof v.decision === 'string' &&
+						v.decision.trim().toLowerCase() === 'approve' &&
+						v.changeHash === 'same' &&
+						v.executionId === 'exec-1' &&
+						v.minutesAfterExpiry <= 0 &&
+						v.extra === undefined;
+					expect({ decision: result.decision, shouldApprove }).toEqual({ decision: shouldApprove ? 'approved' : 'rejected', shouldApprove });
+					if (result.decision === 'approved') {
+						approvedCount++;
+						expect(result.checker).not.toBe(normaliseIdentity(change.maker));
+					} else expect(result.reasons.length).toBeGreaterThan(0);
+					for (const reason of result.reasons) assertNoSecret(reason.message, [SECRET, FAKE_TOKEN]);
+					expect(verifyApproval(input, SECRET, now)).toEqual(result);
+				}),
+			),
+			runs('gate verify approval', 600),
+		);
+		expect(approvedCount).toBeGreaterThan(20);
 	});
 });
