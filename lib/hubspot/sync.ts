@@ -1,4 +1,5 @@
 import { ConfigError, isMspOpsError, MspOpsError, SyncError, ValidationError } from '../errors';
+import { redact } from '../http/redact';
 import { diffValues, DRY_RUN_ACTION, planRecords, type DesiredRecord, type ExistingRecord, type FailedInput, type FieldChange, type SyncAction, type ValueRules } from '../sync';
 import type { HubSpotBatchOutcome, HubSpotClient, HubSpotObjectType } from './client';
 import type { HubSpotObject } from './schemas';
@@ -112,7 +113,8 @@ function validateRow(row: HubSpotSyncRow, index: number, uniqueProperty: string)
 	const fail = (message: string, field: string, expected: string, received: string, withKey = true): FailedInput => ({
 		index,
 		key: withKey && key ? normalKey(key) : undefined,
-		error: new ValidationError(`HubSpot sync item ${index}: ${message}`, { service: 'hubspot', operation: 'syncRecords', itemIndex: index, field, expected, received }),
+		// The message echoes the row's values: a secret among them is masked like in every other message (lib/http/redact).
+		error: new ValidationError(redact(`HubSpot sync item ${index}: ${message}`), { service: 'hubspot', operation: 'syncRecords', itemIndex: index, field, expected: redact(expected), received: redact(received) }),
 	});
 	if (!key) return fail(`has no value for the unique property '${uniqueProperty}'`, 'key', `a non-empty ${uniqueProperty}`, 'nothing', false);
 	const properties = row.properties ?? {};
