@@ -1,5 +1,6 @@
 import { ConfigError, isMspOpsError, MspOpsError, SyncError, ValidationError } from '../errors';
 import { redact } from '../http/redact';
+import { ownValue, setOwnValue } from '../records';
 import { diffValues, DRY_RUN_ACTION, planRecords, type DesiredRecord, type ExistingRecord, type FailedInput, type FieldChange, type SyncAction, type ValueRules } from '../sync';
 import type { HubSpotBatchOutcome, HubSpotClient, HubSpotObjectType } from './client';
 import type { HubSpotObject } from './schemas';
@@ -93,8 +94,8 @@ interface Existing extends ExistingRecord<HubSpotSyncValue> {
 function existingOf(object: HubSpotObject, uniqueProperty: string, names: string[], fallbackKey: string): Existing {
 	const values: Record<string, HubSpotSyncValue> = {};
 	// A requested property HubSpot leaves out has no value.
-	for (const name of names) values[name] = object.properties[name] ?? null;
-	const stored = object.properties[uniqueProperty];
+	for (const name of names) setOwnValue(values, name, ownValue(object.properties, name) ?? null);
+	const stored = ownValue(object.properties, uniqueProperty);
 	return { id: object.id, key: typeof stored === 'string' && stored.trim() ? normalKey(stored) : fallbackKey, values, createdTime: object.createdAt, object };
 }
 
@@ -124,9 +125,9 @@ function validateRow(row: HubSpotSyncRow, index: number, uniqueProperty: string)
 		if (value === undefined) continue;
 		const ok = value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
 		if (!ok) return fail(`property '${name}' must be a string, a finite number, a boolean or null`, `properties.${name}`, 'a string, number, boolean or null', Array.isArray(value) ? 'an array' : typeof value);
-		values[name] = value;
+		setOwnValue(values, name, value);
 	}
-	const own = values[uniqueProperty];
+	const own = ownValue(values, uniqueProperty);
 	if (own !== undefined) {
 		const text = hubspotText(own);
 		if (text === null || normalKey(text) !== normalKey(key)) {
@@ -265,7 +266,7 @@ export async function syncHubSpotRecords(client: HubSpotClient, type: HubSpotObj
 
 function pick(values: Record<string, HubSpotSyncValue>, names: string[]): Record<string, HubSpotSyncValue> {
 	const out: Record<string, HubSpotSyncValue> = {};
-	for (const name of names) out[name] = values[name];
+	for (const name of names) setOwnValue(out, name, values[name]);
 	return out;
 }
 

@@ -133,6 +133,14 @@ describe('syncHubSpotRecords against the emulator', () => {
 		expect(JSON.stringify(result[0].error?.toJSON())).not.toContain(secret);
 	});
 
+	it('a property named __proto__ or constructor is a property like any other', async () => {
+		// Found by the reliability suite (bad-input): `values.__proto__ = 5` was silently dropped from the write.
+		const properties = JSON.parse('{"__proto__": "5", "constructor": "6", "name": "Odd Co"}') as HubSpotSyncRow['properties'];
+		const result = await syncHubSpotRecords(client(), 'companies', { uniqueProperty: 'domain', dryRun: true, rows: [{ key: 'odd-names.example', properties }] });
+		expect(result[0]).toMatchObject({ action: 'wouldCreate', changed: ['__proto__', 'constructor', 'name'] });
+		expect(Object.keys(result[0].changes ?? {})).toEqual(['__proto__', 'constructor', 'name']);
+	});
+
 	it('a dry run reports wouldCreate / wouldUpdate and writes nothing', async () => {
 		const [a, b] = domains();
 		const result = await syncHubSpotRecords(client(), 'companies', {
