@@ -8,10 +8,12 @@ import * as notionResponses from '../../lib/notion/responses';
 import * as hubspotSchemas from '../../lib/hubspot/schemas';
 import * as unifi from '../../lib/unifi';
 import { parseWith } from '../../lib/validation';
-import { HubSpotClient } from '../../lib/hubspot';
+import { HubSpotClient, hubspotText, hubspotValuesEqual, syncHubSpotRecords, type HubSpotSyncRow, type HubSpotSyncValue } from '../../lib/hubspot';
+import { MAX_ARRAY, MAX_OPTION_NAME, TEXT_CHUNK, toNotionValue, WRITABLE_TYPES, type Canonical, type WritableType } from '../../lib/notion/properties';
 import { OPS_LOG_TABLES, SupabaseOpsLog, type OpsLogTable } from '../../lib/opslog';
-import type { DataSourceSchema } from '../../lib/notion/dataSource';
-import { existingRowFromPage } from '../../lib/notion/rowSync';
+import type { DataSourceSchema, PropertySchema } from '../../lib/notion/dataSource';
+import { buildDesiredRow, existingRowFromPage, NOTION_VALUE_RULES, planSync, type DesiredRow, type ExistingRow, type FailedRow } from '../../lib/notion/rowSync';
+import { planRecords, type DesiredRecord, type ExistingRecord, type FailedInput, type Plan, type PlanOptions } from '../../lib/sync';
 import { checkerSignature, evaluateChange, normaliseIdentity, signApprovalRequest, verifyApproval } from '../../lib/gate';
 import type { ServiceName } from '../../lib/errors';
 import { startSandbox, type Sandbox } from '../sandbox';
@@ -171,7 +173,7 @@ function mutate(sample: unknown, mutations: Mutation[], secret: string): unknown
 				next = null;
 				break;
 			case 'string':
-				next = typeof current === 'string' ? `${current}${m.text}` : String(m.text);
+				next = typeof current === 'string' ? `${current} ${m.text}` : String(m.text);
 				break;
 			case 'number':
 				next = typeof current === 'number' ? -current - 1 : m.pick;
@@ -197,7 +199,9 @@ function mutate(sample: unknown, mutations: Mutation[], secret: string): unknown
 			case 'extraField': {
 				const target = current && typeof current === 'object' && !Array.isArray(current) ? (current as Record<string, unknown>) : undefined;
 				if (target) {
-					setOwn(target, m.text || '__proto__', { polluted: true, note: FAKE_TOKEN });
+					// Secrets are planted in values, never as field names (redaction covers values; a name is the schema's).
+					const name = m.text && !secretCarriers(secret).some((c) => m.text.includes(c)) && !m.text.includes(FAKE_TOKEN) ? m.text : '__proto__';
+					setOwn(target, name, { polluted: true, note: FAKE_TOKEN });
 					setOwn(target, '__proto__', { polluted: true });
 					continue;
 				}
@@ -831,5 +835,418 @@ describe('reliability bad-input: change requests for the Maker/Checker Gate', ()
 			runs('gate verify approval', 600),
 		);
 		expect(approvedCount).toBeGreaterThan(20);
+	});
+});
+
+// ------------------------------------------------------------------------------------------------ 6. Notion and HubSpot values
+
+const LONG_TEXTS = ['x'.repeat(2_000), 'x'.repeat(2_001), '😀'.repeat(1_500), `${'y'.repeat(1_999)}😀z`, 'z'.repeat(2_000 * 100), 'z'.repeat(2_000 * 100 + 1), `${'\ud83d'.repeat(2_500)}`];
+const DATE_TEXTS = ['2026-02-30', '2026-02-28', '2024-02-29', '2026-13-01', '2026-00-10', '2026-01-31T25:00:00', '2026-01-31T08:00:00Z', '2026-01-31T08:00:00+05:30', '2026-03-29T02:30:00', '2026-01-31 08:00', ' 2026-01-31 ', '31.01.2026', '2026-1-3', '10000-01-01', '0000-01-01', 'T08:00'];
+const NUMBER_TEXTS = ['1e3', '-0', '1e309', '0x10', '1,5', '1.5', ' 42 ', '-3.5', '.5', '5.', '+7', 'Infinity', '١٢٣'];
+
+const anyValueArb: fc.Arbitrary<unknown> = fc.oneof(
+	{ weight: 3, arbitrary: hostileString },
+	{ weight: 2, arbitrary: fc.constantFrom<unknown>(...LONG_TEXTS) },
+	{ weight: 2, arbitrary: fc.constantFrom<unknown>(...DATE_TEXTS, ...NUMBER_TEXTS) },
+	{ weight: 3, arbitrary: fc.constantFrom<unknown>('ops@msp.example', ' Ops@MSP.example ', 'a@b', 'a@@b', '@b', `o${ZERO_WIDTH}ps@msp.example`, 'https://msp.example/a', 'https://msp.example/a b', '+49 30 1234567', `${'a'.repeat(2_000)}@b`, 'javascript:alert(1)') },
+	{ weight: 2, arbitrary: weirdNumber },
+	{ weight: 1, arbitrary: fc.double() },
+	{ weight: 1, arbitrary: fc.constantFrom<unknown>(null, undefined, true, false, 0, 1, '', 'true', 'off', BigInt(12), new Date('2026-01-31T08:00:00Z'), new Date('nope')) },
+	{ weight: 2, arbitrary: fc.array(fc.oneof(hostileString, fc.constantFrom('a', 'b', 'A', 'a,b', ' a ', 'x'.repeat(101))), { maxLength: 8 }) },
+	{ weight: 1, arbitrary: fc.integer({ min: 95, max: 130 }).map((n) => Array.from({ length: n }, (_, i) => `option-${i}`)) },
+	{ weight: 1, arbitrary: fc.integer({ min: 95, max: 130 }).map((n) => Array.from({ length: n }, (_, i) => ({ id: `page-${i}` }))) },
+	{ weight: 1, arbitrary: fc.constantFrom<unknown>({ start: '2026-01-31', end: '2026-02-30' }, { start: '2026-01-31' }, { end: '2026-01-31' }, { start: null }, { start: { start: '2026-01-31' } }, [{ plain_text: 'a' }, { plain_text: 'b' }], [{ plain_text: 1 }], [{ id: 'p1' }, { id: '' }], { name: 'Healthy' }, { name: 7 }) },
+	{ weight: 1, arbitrary: fc.constantFrom<unknown>(JSON.parse('{"__proto__": {"polluted": true}, "name": "x", "start": "2026-01-31"}'), JSON.parse('[{"__proto__": {"polluted": true}, "id": "p1"}]'), Object.create(null), deepObject(500)) },
+);
+/** Values a workflow plausibly maps to each type, valid or nearly so, so that every type also has its accepted cases. */
+const PLAUSIBLE: Record<WritableType, unknown[]> = {
+	title: ['Acme HQ', ' Acme ', 42, true, ...LONG_TEXTS],
+	rich_text: ['site-001', '', `a${ZERO_WIDTH}b`, [{ plain_text: 'a' }, { plain_text: 'b' }], ...LONG_TEXTS],
+	number: [1, -3.5, '1.5', ' 42 ', '', null, -0, 1e300, ...NUMBER_TEXTS],
+	select: ['Healthy', ' Healthy ', { name: 'Degraded' }, 'a,b', 'x'.repeat(100), 'x'.repeat(101), 7, ''],
+	status: ['Healthy', 'Not started', { name: 'Done' }, 'a,b', 'x'.repeat(101), ''],
+	multi_select: [['a', 'b'], 'a, b', ['a', 'a', ' a '], [{ name: 'x' }], Array.from({ length: 100 }, (_, i) => `o${i}`), Array.from({ length: 101 }, (_, i) => `o${i}`), ''],
+	date: [...DATE_TEXTS, { start: '2026-01-31', end: '2026-02-01' }, { start: '2026-01-31T08:00:00', end: null }, new Date('2026-01-31T08:00:00Z'), new Date('nope'), ''],
+	checkbox: [true, false, 'yes', 'off', 'TRUE', 1, 0, 2, '', null, 'maybe'],
+	url: ['https://msp.example/a', ' https://msp.example ', 'https://msp.example/a b', '', `https://${'a'.repeat(2_000)}`],
+	email: ['ops@msp.example', ' Ops@MSP.example ', 'a@b', 'a@@b', '@b', '', `${'a'.repeat(2_000)}@b`],
+	phone_number: ['+49 30 1234567', 4930123, '', ' 030 123 '],
+	relation: ['1f2e3d4c-5b6a-4789-9abc-def012345678', '1f2e3d4c5b6a47899abcdef012345678, 1F2E3D4C-5B6A-4789-9ABC-DEF012345678', [{ id: 'p1' }, { id: 'p2' }], Array.from({ length: 101 }, (_, i) => `p${i}`), ['p1', ' ']],
+};
+
+const propertyNameArb = fc.constantFrom('Name', 'Site ID', '__proto__', 'constructor', 'toString', `Site${ZERO_WIDTH}ID`, `${RTL}Status`, 'a'.repeat(300), '\u0000', '');
+
+const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
+/** Whether `write` is what Notion accepts for `type` (its documented limits: 2,000 characters per text object, 100 items). */
+function assertNotionAccepts(type: WritableType, write: Record<string, unknown>, canonical: unknown): void {
+	expect(Object.keys(write)).toEqual([type]);
+	const inner = write[type];
+	// Only JSON goes to Notion: no NaN, no Infinity, nothing that does not survive the trip.
+	expect(JSON.parse(JSON.stringify(write))).toEqual(JSON.parse(JSON.stringify(write)));
+	if (JSON.stringify(write).includes('null')) expect(inner === null || type === 'date' || Array.isArray(inner)).toBe(true);
+	switch (type) {
+		case 'title':
+		case 'rich_text': {
+			const chunks = inner as Array<{ type: string; text: { content: string } }>;
+			expect(chunks.length).toBeLessThanOrEqual(MAX_ARRAY);
+			chunks.forEach((chunk, i) => {
+				expect(chunk.type).toBe('text');
+				expect(chunk.text.content.length).toBeGreaterThan(0);
+				expect(chunk.text.content.length).toBeLessThanOrEqual(TEXT_CHUNK);
+				const next = chunks[i + 1]?.text.content;
+				if (next) expect(isHigh(chunk.text.content.charCodeAt(chunk.text.content.length - 1)) && isLow(next.charCodeAt(0))).toBe(false);
+			});
+			expect(chunks.map((c) => c.text.content).join('')).toBe(canonical);
+			break;
+		}
+		case 'number':
+			expect(inner === null || (typeof inner === 'number' && Number.isFinite(inner))).toBe(true);
+			break;
+		case 'select':
+		case 'status':
+		case 'multi_select': {
+			const options = (type === 'multi_select' ? inner : inner === null ? [] : [inner]) as Array<{ name: string }>;
+			expect(options.length).toBeLessThanOrEqual(MAX_ARRAY);
+			expect(new Set(options.map((o) => o.name)).size).toBe(options.length);
+			for (const { name } of options) {
+				expect(typeof name).toBe('string');
+				expect(name.trim()).toBe(name);
+				expect(name.length).toBeGreaterThan(0);
+				expect(name.length).toBeLessThanOrEqual(MAX_OPTION_NAME);
+				if (type !== 'status') expect(name).not.toContain(',');
+			}
+			break;
+		}
+		case 'date': {
+			if (inner === null) break;
+			const { start, end, ...rest } = inner as { start: string; end?: string };
+			expect(rest).toEqual({});
+			for (const when of end === undefined ? [start] : [start, end]) {
+				expect(typeof when).toBe('string');
+				if (/^\d{4}-\d{2}-\d{2}$/.test(when)) expect(new Date(`${when}T00:00:00Z`).toISOString().slice(0, 10)).toBe(when);
+				else {
+					expect(when).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/);
+					expect(Number.isNaN(Date.parse(when))).toBe(false);
+				}
+			}
+			break;
+		}
+		case 'checkbox':
+			expect(typeof inner).toBe('boolean');
+			break;
+		case 'url':
+		case 'email':
+		case 'phone_number':
+			if (inner === null) break;
+			expect(typeof inner).toBe('string');
+			expect((inner as string).length).toBeGreaterThan(0);
+			expect((inner as string).length).toBeLessThanOrEqual(TEXT_CHUNK);
+			if (type === 'email') expect(inner).toMatch(/^[^\s@]+@[^\s@]+$/);
+			if (type === 'url') expect(inner).not.toMatch(/\s/);
+			break;
+		case 'relation': {
+			const ids = inner as Array<{ id: string }>;
+			expect(ids.length).toBeLessThanOrEqual(MAX_ARRAY);
+			for (const { id } of ids) expect(typeof id === 'string' && id.trim() === id && id !== '').toBe(true);
+			break;
+		}
+	}
+}
+
+describe('reliability bad-input: Notion property values and HubSpot values', () => {
+	afterAll(() => {
+		// No generated __proto__ key reached Object.prototype.
+		expect(Object.prototype).not.toHaveProperty('polluted');
+		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+	});
+
+	it.each(WRITABLE_TYPES.map((t) => [t]))('toNotionValue(%s): a value Notion accepts, or a ValidationError naming the property', (type) => {
+		let accepted = 0;
+		let refused = 0;
+		fc.assert(
+			fc.property(fc.oneof(anyValueArb, fc.constantFrom(...PLAUSIBLE[type])), propertyNameArb, fc.option(fc.nat({ max: 500 }), { nil: undefined }), (value, property, itemIndex) =>
+				tally.check(() => {
+					let converted: ReturnType<typeof toNotionValue>;
+					try {
+						converted = timed(() => toNotionValue(type, value, { property, itemIndex, zone: 'Europe/Berlin' }));
+					} catch (error) {
+						expectTypedError(error, 'notion', [FAKE_TOKEN], ValidationError);
+						const e = error as ValidationError;
+						expect(e.field).toBe(property);
+						expect(e.itemIndex).toBe(itemIndex);
+						expect(e.message.startsWith(`Property '${property}'`)).toBe(true);
+						refused++;
+						return;
+					}
+					assertNotionAccepts(type, converted.write, converted.canonical);
+					// The same value converts the same way (no state carried between calls).
+					expect(toNotionValue(type, value, { property, itemIndex, zone: 'Europe/Berlin' })).toEqual(converted);
+					accepted++;
+				}),
+			),
+			runs(`notion value ${type}`, 120),
+		);
+		expect(accepted).toBeGreaterThan(10);
+		expect(refused + accepted).toBe(120);
+		// Text that fits 100 chunks of 2,000 is split; one character more is refused (the documented limits).
+		if (type === 'title' || type === 'rich_text') {
+			expect((toNotionValue(type, 'z'.repeat(200_000), { property: 'p' }).write[type] as unknown[]).length).toBe(100);
+			expect(() => toNotionValue(type, 'z'.repeat(200_001), { property: 'p' })).toThrow(ValidationError);
+		}
+	});
+
+	it('HubSpot values: compared as HubSpot stores them, deterministically, without throwing', () => {
+		const valueArb = fc.oneof(hostileString, weirdNumber, fc.double(), fc.boolean(), fc.constantFrom<unknown>(null, undefined, '', '17.0', '17', 'TRUE', 'true', '1e3', '-0', '0'));
+		fc.assert(
+			fc.property(valueArb, valueArb, (a, b) =>
+				tally.check(() => {
+					const x = a as HubSpotSyncValue;
+					const y = b as HubSpotSyncValue;
+					const equal = hubspotValuesEqual(x, y);
+					expect(typeof equal).toBe('boolean');
+					expect(hubspotValuesEqual(x, y)).toBe(equal);
+					// Two values that show as the same text are equal; both empty are equal; empty and non-empty never are.
+					const tx = hubspotText(x);
+					const ty = hubspotText(y);
+					if (tx === ty) expect(equal).toBe(true);
+					if ((tx === null) !== (ty === null)) expect(equal).toBe(false);
+					expect(hubspotValuesEqual(y, x)).toBe(equal);
+				}),
+			),
+			runs('hubspot values', 300),
+		);
+	});
+});
+
+describe('reliability bad-input: HubSpot sync rows (dry run against the emulator)', () => {
+	let sandbox: Sandbox;
+	beforeAll(async () => {
+		sandbox = await startSandbox({ services: ['hubspot'], workspace: false });
+	});
+	afterAll(async () => {
+		await sandbox?.stop();
+	});
+
+	it('one result per row at its index; a bad row fails alone with a typed error; never two creates for one key', async () => {
+		const domains = sandbox.world.sites.slice(0, 4).map((s) => (s.hubspot?.domain ?? s.domain).toLowerCase());
+		const keyArb = fc.oneof(
+			{ weight: 4, arbitrary: fc.constantFrom(...domains, ` ${domains[0].toUpperCase()} `, 'new-1.example', 'NEW-1.example', 'new-2.example') },
+			{ weight: 1, arbitrary: fc.oneof(hostileString, fc.constantFrom<unknown>(null, undefined, 42, '', '   ')) },
+		);
+		const propsArb = fc.oneof(
+			{
+				weight: 6,
+				arbitrary: fc.dictionary(
+					fc.constantFrom('name', 'city', 'msp_health_score', 'domain', '__proto__', 'constructor', 'toString'),
+					fc.oneof(hostileString, weirdNumber, fc.boolean(), fc.constantFrom<unknown>(null, undefined, ['a'], { a: 1 }, '1e3', 'x'.repeat(70_000))),
+					{ maxKeys: 4 },
+				),
+			},
+			{ weight: 1, arbitrary: fc.constantFrom<unknown>(null, undefined, 'name=x', ['name'], JSON.parse('{"__proto__": {"polluted": true}, "name": "p"}')) },
+		);
+		const rowArb = fc.oneof({ weight: 8, arbitrary: fc.record({ key: keyArb, properties: propsArb }) }, { weight: 1, arbitrary: fc.constantFrom<unknown>(null, 'acme.example', [], {}) });
+		await fc.assert(
+			fc.asyncProperty(fc.array(rowArb, { minLength: 1, maxLength: 8 }), async (rows) => {
+				await tally.checkAsync(async () => {
+					resetRateLimiters();
+					const client = new HubSpotClient({ token: sandbox.credentials.hubspotToken, baseUrl: sandbox.urls.hubspot, sleep: fastSleep, retry: { retries: 0 } });
+					let results: Awaited<ReturnType<typeof syncHubSpotRecords>>;
+					try {
+						results = await withinMs(syncHubSpotRecords(client, 'companies', { uniqueProperty: 'domain', rows: rows as HubSpotSyncRow[], dryRun: true }), 10_000, 'HubSpot sync');
+					} catch (error) {
+						// Only a failure of the whole read may throw, and then typed.
+						expectTypedError(error, 'hubspot', [sandbox.credentials.hubspotToken, FAKE_TOKEN]);
+						return;
+					}
+					expect(results.map((r) => r.index)).toEqual(rows.map((_, i) => i));
+					const creates = new Set<string>();
+					for (const result of results) {
+						if (result.action === 'failed') {
+							expect(isMspOpsError(result.error)).toBe(true);
+							expect(result.error!.itemIndex).toBe(result.index);
+							expect(result.error!.service).toBe('hubspot');
+							assertNoSecret(result.error!.message, [sandbox.credentials.hubspotToken, FAKE_TOKEN]);
+							continue;
+						}
+						expect(['wouldCreate', 'wouldUpdate', 'unchanged']).toContain(result.action);
+						const key = result.key.trim().toLowerCase();
+						expect(key).not.toBe('');
+						if (result.action === 'wouldCreate') {
+							expect(creates.has(key)).toBe(false);
+							creates.add(key);
+						}
+						// What would be written is exactly what the row asked for: each changed property is the row's own.
+						const own = (rows[result.index] as HubSpotSyncRow).properties ?? {};
+						for (const name of result.changed) expect(Object.prototype.hasOwnProperty.call(own, name)).toBe(true);
+						if (result.changes) expect(Object.keys(result.changes).sort()).toEqual([...result.changed].sort());
+						// And nothing the row asked for is lost: a create writes every non-empty property but the key.
+						if (result.action === 'wouldCreate') {
+							const wanted = Object.keys(own).filter((name) => name !== 'domain' && hubspotText(own[name] as HubSpotSyncValue) !== null);
+							expect([...result.changed].sort()).toEqual(wanted.sort());
+						}
+					}
+				});
+			}),
+			runs('hubspot sync rows', 120),
+		);
+	});
+});
+
+// ------------------------------------------------------------------------------------------------ 7. item -> sync plan
+
+const KEY_POOL = ['site-1', 'site-2', 'SITE-1', ' site-1', 'site-3', '__proto__', 'constructor', 'toString', `site${ZERO_WIDTH}-1`, `${RTL}site`, '\u0000', 'ü', 'u\u0308'];
+const FIELD_POOL = ['Name', 'Score', 'Status', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'Site ID'];
+
+/** What every plan must satisfy, whatever went in. */
+function assertPlanSound(plan: Plan<unknown>, existing: Array<ExistingRecord<unknown>>, desired: Array<DesiredRecord<unknown> | FailedInput>, options: PlanOptions): void {
+	// One planned record per input, in input order.
+	expect(plan.records.map((r) => r.index)).toEqual(desired.map((d) => d.index));
+	const written = new Set<string>();
+	for (const record of plan.records) {
+		const input = desired.find((d) => d.index === record.index)!;
+		if (record.action === 'failed') {
+			// Every failure is the item's own typed error.
+			expect(isMspOpsError(record.error)).toBe(true);
+			expect(record.error!.itemIndex ?? record.index).toBe(record.index);
+			continue;
+		}
+		expect('error' in input).toBe(false);
+		const key = record.key!;
+		// Never two creates (or a create and an update) for one key.
+		expect(written.has(key)).toBe(false);
+		written.add(key);
+		if (record.action === 'create') {
+			expect(record.target).toBeUndefined();
+			expect(existing.some((e) => e.key === key)).toBe(false);
+		} else {
+			expect(record.target!.key).toBe(key);
+			if ((options.onDuplicate ?? 'fail') === 'fail') expect(existing.filter((e) => e.key === key)).toHaveLength(1);
+		}
+		// The diff names exactly the input's own fields that change, each with its own entry.
+		const values = (input as DesiredRecord<unknown>).values;
+		for (const name of record.changed) {
+			expect(Object.prototype.hasOwnProperty.call(values, name)).toBe(true);
+			expect(Object.prototype.hasOwnProperty.call(record.changes, name)).toBe(true);
+		}
+		expect(Object.keys(record.changes).sort()).toEqual([...record.changed].sort());
+		if (record.action === 'unchanged') expect(record.changed).toEqual([]);
+		if (record.action === 'update') expect(record.changed.length).toBeGreaterThan(0);
+		if (record.action === 'create') {
+			const nonEmpty = Object.keys(values).filter((name) => !NOTION_VALUE_RULES.isEmpty(values[name] as Canonical));
+			expect([...record.changed].sort()).toEqual(nonEmpty.sort());
+		}
+		for (const name of record.changed) {
+			const before = record.target ? (Object.prototype.hasOwnProperty.call(record.target.values, name) ? record.target.values[name] : undefined) : undefined;
+			expect(record.changes[name].from).toEqual(before === undefined ? null : NOTION_VALUE_RULES.display(before as Canonical));
+		}
+	}
+	// Mirror mode archives only keyed records the input does not name, and never when an input failed before its key.
+	const wanted = new Set(desired.map((d) => d.key).filter((k) => k !== undefined));
+	for (const record of plan.archive) {
+		expect(record.key).not.toBeNull();
+		expect(wanted.has(record.key!)).toBe(false);
+	}
+	if (!options.mirror || plan.archiveSkipped) expect(plan.archive).toEqual([]);
+}
+
+describe('reliability bad-input: item -> sync plan (lib/sync, lib/notion/rowSync)', () => {
+	const canonicalArb: fc.Arbitrary<Canonical> = fc.oneof(
+		fc.constantFrom<Canonical>(null, '', 'a', 'A', 0, -0, 1, true, false, [], ['a'], ['a', 'b'], { start: '2026-01-31', end: null }, { start: 1769846400000, end: null }),
+		hostileString,
+		fc.double({ noNaN: true }),
+	);
+	const valuesArb = fc.dictionary(fc.constantFrom(...FIELD_POOL), canonicalArb, { maxKeys: 5 });
+	const keyArb = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...KEY_POOL) }, { weight: 1, arbitrary: hostileString });
+
+	it('planRecords: no crash, failures per item, never two rows for one key, the diff is the input own fields', () => {
+		const existingArb = fc.array(
+			fc.record({ id: fc.uuid(), key: fc.oneof({ weight: 5, arbitrary: keyArb }, { weight: 1, arbitrary: fc.constant(null) }), values: valuesArb, createdTime: fc.constantFrom(undefined, '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', 'garbage') }),
+			{ maxLength: 12 },
+		);
+		const desiredArb = fc.array(
+			fc.oneof(
+				{ weight: 6, arbitrary: fc.record({ key: keyArb, values: valuesArb }) },
+				{ weight: 1, arbitrary: fc.record({ key: fc.option(keyArb, { nil: undefined }), failed: fc.constant(true) }) },
+			),
+			{ maxLength: 12 },
+		);
+		const optionsArb = fc.record({ mirror: fc.boolean(), onDuplicate: fc.constantFrom<'fail' | 'updateOldest'>('fail', 'updateOldest'), maxArchiveShare: fc.constantFrom(0, 0.2, 1), allowMassArchive: fc.boolean() });
+		fc.assert(
+			fc.property(existingArb, desiredArb, optionsArb, (existing, entries, options) =>
+				tally.check(() => {
+					const desired = entries.map((entry, index): DesiredRecord<unknown> | FailedInput =>
+						'failed' in entry
+							? { index, key: entry.key, error: new ValidationError(`item ${index} failed`, { service: 'notion', itemIndex: index }) }
+							: { index, key: entry.key, values: entry.values },
+					);
+					const plan = timed(() => planRecords(existing as Array<ExistingRecord<Canonical>>, desired as Array<DesiredRecord<Canonical> | FailedInput>, NOTION_VALUE_RULES, options));
+					assertPlanSound(plan as Plan<unknown>, existing, desired, options);
+					// Deterministic.
+					expect(planRecords(existing as Array<ExistingRecord<Canonical>>, desired as Array<DesiredRecord<Canonical> | FailedInput>, NOTION_VALUE_RULES, options)).toEqual(plan);
+				}),
+			),
+			runs('plan records', 400),
+		);
+	});
+
+	it('Notion rows: generated items through buildDesiredRow and planSync; every failure is the item own, every property written is the item own', () => {
+		const names = ['Site ID', 'Name', 'Score', 'Status', 'Tags', 'Due', 'Done', 'Link', '__proto__', 'constructor', 'toString'];
+		const types: WritableType[] = ['rich_text', 'title', 'number', 'select', 'multi_select', 'date', 'checkbox', 'url', 'rich_text', 'number', 'rich_text'];
+		const properties: Record<string, PropertySchema> = {};
+		names.forEach((name, i) => setOwn(properties, name, { id: `p${i}`, name, type: types[i] }));
+		const schema: DataSourceSchema = { id: 'ds-1', title: 'Sites', properties };
+		const fieldArb = fc.constantFrom(...names, 'site id', 'SCORE', 'unknown', 'hasOwnProperty');
+		const itemArb = fc.record({
+			fields: fc.dictionary(fieldArb, anyValueArb, { maxKeys: 6 }),
+			key: fc.oneof(keyArb, fc.constantFrom<unknown>(null, '', 42, ['site-1'])),
+			explicit: fc.option(fc.dictionary(fc.constantFrom(...names, 'Nope', 'constructor'), anyValueArb, { maxKeys: 2 }), { nil: undefined }),
+		});
+		const existingArb = fc.array(fc.record({ id: fc.uuid(), key: fc.oneof(keyArb, fc.constant(null)), values: fc.dictionary(fc.constantFrom(...names), canonicalArb, { maxKeys: 4 }) }), { maxLength: 6 });
+		fc.assert(
+			fc.property(fc.array(itemArb, { maxLength: 8 }), existingArb, fc.boolean(), (items, existing, mirror) =>
+				tally.check(() => {
+					const desired: Array<DesiredRow | FailedRow> = items.map((item, index) => {
+						const fields = { ...item.fields };
+						setOwn(fields, 'Site ID', item.key);
+						try {
+							return buildDesiredRow(schema, { keyProperty: 'Site ID', timeZone: 'Europe/Berlin' }, { fields, explicit: item.explicit }, index);
+						} catch (error) {
+							if (!isMspOpsError(error)) throw error;
+							expect(error.itemIndex).toBe(index);
+							expect(error.service).toBe('notion');
+							return { index, error };
+						}
+					});
+					for (const row of desired) {
+						if ('error' in row) continue;
+						expect(row.key.trim()).toBe(row.key);
+						expect(row.key).not.toBe('');
+						// Every input field that names a writable property exactly is converted, under its own name.
+						const item = items[row.index];
+						for (const name of Object.keys(item.fields)) if (Object.prototype.hasOwnProperty.call(properties, name) && item.fields[name] !== undefined) expect(Object.prototype.hasOwnProperty.call(row.properties, name)).toBe(true);
+						for (const name of Object.keys(row.properties)) expect(Object.prototype.hasOwnProperty.call(properties, name)).toBe(true);
+					}
+					const plan = timed(() => planSync(existing as ExistingRow[], desired, { mirror }));
+					expect(plan.rows.map((r) => r.index)).toEqual(desired.map((d) => d.index));
+					const keys = new Set<string>();
+					for (const row of plan.rows) {
+						if (row.action === 'failed') {
+							expect(isMspOpsError(row.error)).toBe(true);
+							expect(row.writes).toEqual({});
+							continue;
+						}
+						expect(keys.has(row.key!)).toBe(false);
+						keys.add(row.key!);
+						expect(Object.keys(row.writes).sort()).toEqual([...row.changed].sort());
+						const source = desired.find((d) => d.index === row.index) as DesiredRow;
+						for (const name of row.changed) expect(row.writes[name]).toBe(source.properties[name].write);
+					}
+				}),
+			),
+			runs('notion rows plan', 250),
+		);
+		expect(Object.prototype).not.toHaveProperty('polluted');
 	});
 });
