@@ -9,7 +9,7 @@ import * as hubspotSchemas from '../../lib/hubspot/schemas';
 import * as unifi from '../../lib/unifi';
 import { parseWith } from '../../lib/validation';
 import { HubSpotClient, hubspotText, hubspotValuesEqual, syncHubSpotRecords, type HubSpotSyncRow, type HubSpotSyncValue } from '../../lib/hubspot';
-import { MAX_ARRAY, MAX_OPTION_NAME, TEXT_CHUNK, toNotionValue, WRITABLE_TYPES, type Canonical, type WritableType } from '../../lib/notion/properties';
+import { toNotionValue, WRITABLE_TYPES, type Canonical, type WritableType } from '../../lib/notion/properties';
 import { OPS_LOG_TABLES, SupabaseOpsLog, type OpsLogTable } from '../../lib/opslog';
 import type { DataSourceSchema, PropertySchema } from '../../lib/notion/dataSource';
 import { buildDesiredRow, existingRowFromPage, NOTION_VALUE_RULES, planSync, type DesiredRow, type ExistingRow, type FailedRow } from '../../lib/notion/rowSync';
@@ -875,6 +875,11 @@ const PLAUSIBLE: Record<WritableType, unknown[]> = {
 };
 
 const propertyNameArb = fc.constantFrom('Name', 'Site ID', '__proto__', 'constructor', 'toString', `Site${ZERO_WIDTH}ID`, `${RTL}Status`, 'a'.repeat(300), '\u0000', '');
+
+/** Notion's documented limits, written out here rather than imported, so a change of lib's constants is caught. */
+const TEXT_CHUNK = 2_000;
+const MAX_ARRAY = 100;
+const MAX_OPTION_NAME = 100;
 
 const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
 const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
