@@ -1,6 +1,7 @@
 /**
- * Three projects: fast unit/contract tests, the real-n8n e2e suite (installs n8n hosts on first run), and the browser
- * suite (the n8n editor in headless Chromium, against the same real hosts).
+ * Four projects: fast unit/contract tests, the real-n8n e2e suite (installs n8n hosts on first run), the browser
+ * suite (the n8n editor in headless Chromium, against the same real hosts), and the reliability suite (generated and
+ * long-running cases, `npm run test:reliability`; test/reliability/README.md).
  */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: { warnOnly: false } }];
 // p-retry 7 and its dependency are ESM-only; transform them to CommonJS for jest's module system.
@@ -39,6 +40,12 @@ module.exports = {
 			// The same hosts and packed tarball as the e2e project; the tests drive the system Chromium (see test/browser/README.md).
 			globalSetup: '<rootDir>/test/e2e/globalSetup.ts',
 			setupFilesAfterEnv: ['<rootDir>/test/e2e/jest.setup.ts'],
+		},
+		{
+			...base,
+			displayName: 'reliability',
+			testMatch: ['<rootDir>/test/reliability/**/*.test.ts'],
+			setupFiles: ['<rootDir>/test/unit/jest.setup.ts'],
 		},
 	],
 };

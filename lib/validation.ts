@@ -30,9 +30,11 @@ const MAX_DESCRIBED = 80;
 /**
  * Short rendering of a received value for messages; long values are cut. JSON-like, except for what JSON cannot
  * say: NaN and Infinity are not `null`, a bigint keeps its `n`, a function or symbol is named, not serialised.
+ * Secrets are masked (lib/http/redact) before the rendering is cut: cut first, a secret that straddles the cut
+ * would no longer match and its first part would be shown.
  */
-export function describeValue(value: unknown): string {
-	const text = render(value, 0, new WeakSet<object>());
+export function describeValue(value: unknown, extraSecrets: Iterable<string> = []): string {
+	const text = redact(render(value, 0, new WeakSet<object>()), extraSecrets);
 	return text.length > MAX_DESCRIBED ? `${text.slice(0, MAX_DESCRIBED - 3)}...` : text;
 }
 
@@ -287,7 +289,7 @@ export function parseWith<T>(schema: ZodType<T, ZodTypeDef, unknown>, data: unkn
 	// Only the received values can hold secrets (a token echoed in a payload); the rest of the message is ours.
 	const received = (p: Problem) => {
 		const value = valueAt(data, p.path);
-		return value === undefined ? 'missing' : redact(describeValue(value));
+		return value === undefined ? 'missing' : describeValue(value);
 	};
 	const line = (p: Problem) => {
 		if (p.text) return `${issuePath(p.path)}: ${p.text}`;

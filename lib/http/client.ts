@@ -163,15 +163,19 @@ function parseBody(raw: RawResponse): ParsedBody {
 	return { kind: 'text', data: text };
 }
 
-/** The title of an HTML page (or its first words), for messages: never the markup itself. */
-export function htmlSummary(html: string): string {
+/**
+ * The title of an HTML page (or its first words), for messages: never the markup itself. Secrets are masked before the
+ * text is cut (`extraSecrets` besides the registered ones): cut first, a secret across the cut would show its first part.
+ */
+export function htmlSummary(html: string, extraSecrets: Iterable<string> = []): string {
 	const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1] ?? /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1];
-	const text = (title ?? html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' '))
+	const shown = (title ?? html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' '))
 		.replace(/<[^>]+>/g, ' ')
 		.replace(/&nbsp;/g, ' ')
 		.replace(/&amp;/g, '&')
 		.replace(/\s+/g, ' ')
 		.trim();
+	const text = redact(shown, extraSecrets);
 	return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
@@ -397,7 +401,7 @@ export class ServiceHttpClient {
 		const service = serviceLabel(this.service);
 		const html = parsed.kind === 'html';
 		const what = html
-			? `${this.label(method, url)} returned ${raw.status} with an HTML page ("${htmlSummary(String(parsed.data))}") instead of JSON`
+			? `${this.label(method, url)} returned ${raw.status} with an HTML page ("${htmlSummary(String(parsed.data), this.secrets)}") instead of JSON`
 			: `${this.label(method, url)} returned ${raw.status} with a body that is not valid JSON (${raw.body.length} bytes, cut off or corrupted)`;
 		const hint = html
 			? `Check the base URL in the ${service} credential: it must point at the API, not at a web, login or proxy page.`
@@ -420,7 +424,7 @@ export class ServiceHttpClient {
 			// An HTML page is never the service's own API answer: say where it came from instead of echoing markup.
 			const ray = headers['cf-ray'];
 			parsed = {
-				message: `an HTML page ("${htmlSummary(String(body.data))}") from a proxy or gateway in front of ${service}, not ${service}'s own answer`,
+				message: `an HTML page ("${htmlSummary(String(body.data), this.secrets)}") from a proxy or gateway in front of ${service}, not ${service}'s own answer`,
 				requestId: ray ? `cf-ray ${ray}` : undefined,
 				hint: status >= 500 ? 'This is usually temporary: run the node again later.' : `Check the base URL in the ${service} credential and any proxy between n8n and ${service}.`,
 			};

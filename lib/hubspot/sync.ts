@@ -1,4 +1,6 @@
 import { ConfigError, isMspOpsError, MspOpsError, SyncError, ValidationError } from '../errors';
+import { redact } from '../http/redact';
+import { ownValue, setOwnValue } from '../records';
 import { diffValues, DRY_RUN_ACTION, planRecords, type DesiredRecord, type ExistingRecord, type FailedInput, type FieldChange, type SyncAction, type ValueRules } from '../sync';
 import type { HubSpotBatchOutcome, HubSpotClient, HubSpotObjectType } from './client';
 import type { HubSpotObject } from './schemas';
@@ -92,8 +94,8 @@ interface Existing extends ExistingRecord<HubSpotSyncValue> {
 function existingOf(object: HubSpotObject, uniqueProperty: string, names: string[], fallbackKey: string): Existing {
 	const values: Record<string, HubSpotSyncValue> = {};
 	// A requested property HubSpot leaves out has no value.
-	for (const name of names) values[name] = object.properties[name] ?? null;
-	const stored = object.properties[uniqueProperty];
+	for (const name of names) setOwnValue(values, name, ownValue(object.properties, name) ?? null);
+	const stored = ownValue(object.properties, uniqueProperty);
 	return { id: object.id, key: typeof stored === 'string' && stored.trim() ? normalKey(stored) : fallbackKey, values, createdTime: object.createdAt, object };
 }
 
@@ -112,7 +114,8 @@ function validateRow(row: HubSpotSyncRow, index: number, uniqueProperty: string)
 	const fail = (message: string, field: string, expected: string, received: string, withKey = true): FailedInput => ({
 		index,
 		key: withKey && key ? normalKey(key) : undefined,
-		error: new ValidationError(`HubSpot sync item ${index}: ${message}`, { service: 'hubspot', operation: 'syncRecords', itemIndex: index, field, expected, received }),
+		// The message echoes the row's values: a secret among them is masked like in every other message (lib/http/redact).
+		error: new ValidationError(redact(`HubSpot sync item ${index}: ${message}`), { service: 'hubspot', operation: 'syncRecords', itemIndex: index, field, expected: redact(expected), received: redact(received) }),
 	});
 	if (!key) return fail(`has no value for the unique property '${uniqueProperty}'`, 'key', `a non-empty ${uniqueProperty}`, 'nothing', false);
 	const properties = row.properties ?? {};
@@ -122,9 +125,9 @@ function validateRow(row: HubSpotSyncRow, index: number, uniqueProperty: string)
 		if (value === undefined) continue;
 		const ok = value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
 		if (!ok) return fail(`property '${name}' must be a string, a finite number, a boolean or null`, `properties.${name}`, 'a string, number, boolean or null', Array.isArray(value) ? 'an array' : typeof value);
-		values[name] = value;
+		setOwnValue(values, name, value);
 	}
-	const own = values[uniqueProperty];
+	const own = ownValue(values, uniqueProperty);
 	if (own !== undefined) {
 		const text = hubspotText(own);
 		if (text === null || normalKey(text) !== normalKey(key)) {
@@ -263,7 +266,7 @@ export async function syncHubSpotRecords(client: HubSpotClient, type: HubSpotObj
 
 function pick(values: Record<string, HubSpotSyncValue>, names: string[]): Record<string, HubSpotSyncValue> {
 	const out: Record<string, HubSpotSyncValue> = {};
-	for (const name of names) out[name] = values[name];
+	for (const name of names) setOwnValue(out, name, values[name]);
 	return out;
 }
 

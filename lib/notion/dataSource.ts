@@ -1,4 +1,5 @@
 import { ConfigError, NotFoundError, ValidationError } from '../errors';
+import { ownValue, setOwnValue } from '../records';
 import { normaliseId } from './properties';
 import { databaseSchema, dataSourceSchema, parseNotionResponse } from './responses';
 import { notionCall, type NotionTransport } from './transport';
@@ -55,12 +56,12 @@ export function schemaFromDataSource(raw: Record<string, unknown>): DataSourceSc
 	for (const [name, value] of Object.entries((raw.properties ?? {}) as Record<string, RawProperty>)) {
 		const type = value.type ?? 'unknown';
 		const config = value[type] as { options?: Array<{ name?: string }> } | undefined;
-		properties[name] = {
+		setOwnValue(properties, name, {
 			id: value.id ?? name,
 			name: value.name ?? name,
 			type,
 			options: Array.isArray(config?.options) ? config.options.map((o) => o.name ?? '').filter(Boolean) : undefined,
-		};
+		});
 	}
 	const parent = raw.parent as { database_id?: string } | undefined;
 	const title = Array.isArray(raw.title) ? (raw.title as Array<{ plain_text?: string; text?: { content?: string } }>).map((t) => t.plain_text ?? t.text?.content ?? '').join('') : '';
@@ -111,7 +112,8 @@ export async function resolveDataSource(transport: NotionTransport, ref: DataSou
 
 /** Find a property by exact name, then by case- and space-insensitive name. */
 export function findProperty(schema: DataSourceSchema, name: string): PropertySchema | undefined {
-	if (schema.properties[name]) return schema.properties[name];
+	const exact = ownValue(schema.properties, name);
+	if (exact) return exact;
 	const norm = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');
 	const wanted = norm(name);
 	const matches = Object.values(schema.properties).filter((p) => norm(p.name) === wanted);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { isMspOpsError, MspOpsError, SyncError, ValidationError } from '../errors';
+import { redact } from '../http/redact';
+import { ownValue, setOwnValue } from '../records';
 import { findProperty, type DataSourceSchema, type PropertySchema } from './dataSource';
 import {
 	canonicalEqual,
@@ -205,10 +207,11 @@ export function buildDesiredRow(schema: DataSourceSchema, mapping: RowMapping, i
 	const properties: Record<string, DesiredProperty> = {};
 	for (const [name, { prop, value }] of values) {
 		const type = prop.type as WritableType;
-		properties[name] = { type, ...toNotionValue(type, value, { property: name, itemIndex: index, zone: mapping.timeZone }) };
-		if (type === 'status') checkStatusOption(schema, prop, properties[name].canonical, index);
+		const converted: DesiredProperty = { type, ...toNotionValue(type, value, { property: name, itemIndex: index, zone: mapping.timeZone }) };
+		setOwnValue(properties, name, converted);
+		if (type === 'status') checkStatusOption(schema, prop, converted.canonical, index);
 	}
-	const keyValue = properties[keyProp.name];
+	const keyValue = ownValue(properties, keyProp.name);
 	const key = keyValue ? keyOfConverted(keyValue) : null;
 	if (key === null) {
 		throw new ValidationError(`Item ${index} has no value for the key property '${keyProp.name}'`, {
@@ -231,22 +234,24 @@ export function buildDesiredRow(schema: DataSourceSchema, mapping: RowMapping, i
 export function existingRowFromPage(page: NotionPage, schema: DataSourceSchema, keyProperty: string, names: string[]): ExistingRow {
 	const values: Record<string, Canonical> = {};
 	let key: string | null = null;
+	// The id comes from the response: shown redacted, like every other value a response carries into a message.
+	const pageRef = redact(page.id);
 	for (const name of new Set([keyProperty, ...names])) {
-		const prop = schema.properties[name];
+		const prop = ownValue(schema.properties, name);
 		if (!prop || !isWritableType(prop.type)) continue;
-		const value = page.properties[name];
-		const field = `results[${page.id}].properties.${name}`;
+		const value = ownValue(page.properties, name);
+		const field = `results[${pageRef}].properties.${name}`;
 		if (!value || value.type !== prop.type) {
 			throw new ValidationError(
-				`Notion returned page ${page.id} without a readable '${name}' (${prop.type}) property, so the rows cannot be matched by key; nothing was written. Run again; if the property was renamed or retyped, update the node`,
-				{ service: 'notion', operation: 'queryDataSource', field, expected: `a ${prop.type} property value`, received: value ? `a ${String(value.type)} value` : 'nothing', retryable: true },
+				`Notion returned page ${pageRef} without a readable '${name}' (${prop.type}) property, so the rows cannot be matched by key; nothing was written. Run again; if the property was renamed or retyped, update the node`,
+				{ service: 'notion', operation: 'queryDataSource', field, expected: `a ${prop.type} property value`, received: value ? `a ${redact(String(value.type))} value` : 'nothing', retryable: true },
 			);
 		}
 		const shape = z.object({ [prop.type]: PROPERTY_VALUE_SHAPES[prop.type] }).passthrough();
-		const checked = parseNotionResponse(shape, value, 'queryDataSource', undefined, `page ${page.id}, property '${name}'`);
+		const checked = parseNotionResponse(shape, value, 'queryDataSource', undefined, `page ${pageRef}, property '${name}'`);
 		const canonical = canonicalFromNotion(prop.type, { type: prop.type, ...checked });
 		if (name === keyProperty) key = typeof canonical === 'number' ? String(canonical) : typeof canonical === 'string' ? keyText(canonical) : null;
-		if (names.includes(name)) values[name] = canonical;
+		if (names.includes(name)) setOwnValue(values, name, canonical);
 	}
 	return { id: page.id, url: page.url, createdTime: page.created_time, key, values };
 }
@@ -270,13 +275,13 @@ export const NOTION_VALUE_RULES: ValueRules<Canonical> = {
 
 function canonicalValues(desired: DesiredRow): Record<string, Canonical> {
 	const values: Record<string, Canonical> = {};
-	for (const [name, value] of Object.entries(desired.properties)) values[name] = value.canonical;
+	for (const [name, value] of Object.entries(desired.properties)) setOwnValue(values, name, value.canonical);
 	return values;
 }
 
 function writesOf(desired: DesiredRow, changed: string[]): Record<string, PropertyWrite> {
 	const writes: Record<string, PropertyWrite> = {};
-	for (const name of changed) writes[name] = desired.properties[name].write;
+	for (const name of changed) setOwnValue(writes, name, desired.properties[name].write);
 	return writes;
 }
 

@@ -176,6 +176,11 @@ export class SupabaseOpsLog implements OpsLogSink {
 			if (!input?.length) continue;
 			const valid: Record<string, unknown>[] = [];
 			for (const [index, row] of input.entries()) {
+				// A row that is not an object (null, a string, a list) is refused like any other bad row, not a crash of the batch.
+				if (typeof row !== 'object' || row === null || Array.isArray(row)) {
+					fail({ table, rows: 1, code: 'invalid_row', message: `Supabase ops log: ${table} row ${index} not written: row: expected an object, received ${row === null ? 'null' : Array.isArray(row) ? 'a list' : typeof row}.` });
+					continue;
+				}
 				const parsed = OPS_LOG_TABLES[table].safeParse(scrubRow(row as Record<string, unknown>, [this.key]));
 				if (parsed.success) {
 					valid.push(parsed.data as Record<string, unknown>);

@@ -1,4 +1,5 @@
 import { SyncError, type MspOpsError, type ServiceName } from '../errors';
+import { ownValue, setOwnValue } from '../records';
 
 /**
  * The keyed-diff planner shared by every sync adapter (Notion rows, HubSpot records): read the existing records
@@ -117,11 +118,11 @@ export function diffValues<V>(desired: Record<string, V>, existing: Record<strin
 	const changed: string[] = [];
 	const changes: Record<string, FieldChange> = {};
 	for (const [name, value] of Object.entries(desired)) {
-		const before = existing ? existing[name] : undefined;
+		const before = ownValue(existing, name);
 		if (existing && before !== undefined && rules.equal(before, value)) continue;
 		if (!existing && rules.isEmpty(value)) continue;
 		changed.push(name);
-		changes[name] = { from: before === undefined ? null : rules.display(before), to: rules.display(value) };
+		setOwnValue(changes, name, { from: before === undefined ? null : rules.display(before), to: rules.display(value) });
 	}
 	return { changed, changes };
 }

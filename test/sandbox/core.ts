@@ -267,6 +267,11 @@ export abstract class Emulator {
 		for (const fault of faults) this.scripted.push({ match, fault });
 	}
 
+	/** Drop the scripted faults not used yet (a test whose client stopped before its request). */
+	clearScriptedFaults(): void {
+		this.scripted = [];
+	}
+
 	setRateLimit(bucket: string, config: RateLimitConfig | null): void {
 		this.rateConfig[bucket] = config;
 		for (const key of [...this.limiters.keys()]) if (key.startsWith(`${bucket}|`)) this.limiters.delete(key);

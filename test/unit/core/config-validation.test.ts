@@ -135,6 +135,24 @@ describe('describeValue', () => {
 		cycle.self = cycle;
 		expect(describeValue(cycle)).toBe('{"a":1,"self":[Circular]}');
 	});
+
+	it('masks a secret before cutting, so a secret across the cut does not show its first part', () => {
+		// Found by the reliability suite (bad-input): the value was cut at 80 characters and then redacted, so a
+		// registered secret that straddled the cut no longer matched and its first 16 characters were shown.
+		const secret = 'describe-value-secret-0123456789abcdef';
+		registerSecret(secret);
+		try {
+			const value = `${'x'.repeat(60)}${secret}`;
+			expect(describeValue(value)).toBe(`"${'x'.repeat(60)}[REDACTED]"`);
+			const cut = describeValue({ note: `${'x'.repeat(62)}${secret}${'y'.repeat(40)}` });
+			expect(cut).not.toContain(secret.slice(0, 8));
+			expect(cut).toHaveLength(80);
+			expect(() => parseWith(z.object({ id: z.number() }), { id: value }, { what: 'test payload' })).toThrow(/received "x{60}\[REDACTED\]"/);
+			expect(describeValue('short', ['short'])).toBe('"[REDACTED]"');
+		} finally {
+			clearRegisteredSecrets();
+		}
+	});
 });
 
 describe('errorForStatus', () => {

@@ -76,6 +76,15 @@ describe('HTTP error messages', () => {
 		server = undefined;
 	});
 
+	it('an HTML page whose first words run into a secret does not show the secret cut in half', async () => {
+		// Found by the reliability suite (bad-input): the page text was cut at 80 characters before it was redacted.
+		server = await serve({ status: 200, body: `<html><body>${'x'.repeat(60)} ${SECRET} and more text</body></html>`, headers: { 'content-type': 'text/html' } });
+		const error = await failure(client(server.url).request({ operation: 'getSites', path: '/v1/sites' }));
+		expect(error).toBeInstanceOf(ValidationError);
+		expect(error.message).toContain('[REDACTED]');
+		expect(error.message).not.toContain(SECRET.slice(0, 12));
+	});
+
 	it('a proxy 502 HTML page is summarised by its title, not shown raw', async () => {
 		server = await serve({ status: 502, body: CLOUDFLARE_502, headers: { 'content-type': 'text/html', 'cf-ray': '8a1b2c3d4e5f6a7b-SJC' } });
 		const error = await failure(client(server.url).request({ operation: 'listHosts', path: '/v1/hosts' }));

@@ -123,6 +123,24 @@ describe('syncHubSpotRecords against the emulator', () => {
 		expect(counts()).toEqual({ reads: 1, updates: 1, creates: 1 });
 	});
 
+	it('a row that sets its key to a secret fails without showing the secret', async () => {
+		// Found by the reliability suite (bad-input): the message and received echoed the row's value as it was.
+		const [a] = domains();
+		const secret = sandbox.credentials.hubspotToken;
+		const result = await syncHubSpotRecords(client(), 'companies', { uniqueProperty: 'domain', dryRun: true, rows: [{ key: a, properties: { domain: secret } }] });
+		expect(result[0].action).toBe('failed');
+		expect(result[0].error?.message).toMatch(/sets 'domain' to '\[REDACTED\]', which is not its key/);
+		expect(JSON.stringify(result[0].error?.toJSON())).not.toContain(secret);
+	});
+
+	it('a property named __proto__ or constructor is a property like any other', async () => {
+		// Found by the reliability suite (bad-input): `values.__proto__ = 5` was silently dropped from the write.
+		const properties = JSON.parse('{"__proto__": "5", "constructor": "6", "name": "Odd Co"}') as HubSpotSyncRow['properties'];
+		const result = await syncHubSpotRecords(client(), 'companies', { uniqueProperty: 'domain', dryRun: true, rows: [{ key: 'odd-names.example', properties }] });
+		expect(result[0]).toMatchObject({ action: 'wouldCreate', changed: ['__proto__', 'constructor', 'name'] });
+		expect(Object.keys(result[0].changes ?? {})).toEqual(['__proto__', 'constructor', 'name']);
+	});
+
 	it('a dry run reports wouldCreate / wouldUpdate and writes nothing', async () => {
 		const [a, b] = domains();
 		const result = await syncHubSpotRecords(client(), 'companies', {

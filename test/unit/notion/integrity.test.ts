@@ -179,6 +179,25 @@ describe('a read that cannot be trusted never leads to writes', () => {
 		const ok = existingRowFromPage(page({ 'Site ID': { id: 'k', type: 'rich_text', rich_text: [{ plain_text: 'site-1' }] }, Score: { id: 's', type: 'number', number: 2 } }), schema, 'Site ID', ['Score']);
 		expect(ok).toMatchObject({ key: 'site-1', values: { Score: 2 } });
 	});
+
+	it("a property of the wrong type is refused without echoing a secret in its type or the page id", () => {
+		// Found by the reliability suite (bad-input): `received` showed the response's type string as it was.
+		const schema: DataSourceSchema = { id: 'ds', title: 'T', properties: { 'Site ID': { id: 'k', name: 'Site ID', type: 'rich_text' } } };
+		const page = { object: 'page', id: 'p1', created_time: '2026-11-01T00:00:00.000Z', properties: { 'Site ID': { id: 'k', type: 'Bearer abcdefgh12345678' } } } as unknown as NotionPage;
+		let error: unknown;
+		try {
+			existingRowFromPage(page, schema, 'Site ID', []);
+		} catch (caught) {
+			error = caught;
+		}
+		expect(error).toBeInstanceOf(ValidationError);
+		expect((error as ValidationError).received).toBe('a Bearer [REDACTED] value');
+		expect(JSON.stringify((error as ValidationError).toJSON())).not.toContain('abcdefgh12345678');
+		// The page id comes from the response as well.
+		const odd = { ...page, id: 'token=abcdefgh12345678', properties: { 'Site ID': { id: 'k', type: 'rich_text', rich_text: 'x' } } } as unknown as NotionPage;
+		expect(() => existingRowFromPage(odd, schema, 'Site ID', [])).toThrow(/page token=\[REDACTED\], property 'Site ID'/);
+		expect(() => existingRowFromPage({ ...odd, properties: {} } as unknown as NotionPage, schema, 'Site ID', [])).toThrow(/^Notion returned page token=\[REDACTED\] without/);
+	});
 });
 
 describe('values Notion rejects are never sent', () => {

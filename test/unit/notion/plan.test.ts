@@ -22,6 +22,24 @@ function existing(id: string, key: string | null, score: number | null, created 
 const want = (index: number, key: string, score: number | null, tags: string[] = []) =>
 	buildDesiredRow(schema, mapping, { fields: { Site: `Site ${key}`, 'site id': key, Score: score, Tags: tags, Created: 'ignored', other: 1 } }, index);
 
+describe('property names that Object.prototype also has', () => {
+	it('a property named __proto__ or constructor is mapped, written and diffed; a field named constructor is not a property by inheritance', () => {
+		// Found by the reliability suite (bad-input): the __proto__ property was dropped from the row (the assignment set
+		// the prototype), and findProperty(schema, 'constructor') returned the Object function.
+		const properties = JSON.parse('{"Site ID": {"id": "k", "name": "Site ID", "type": "rich_text"}, "__proto__": {"id": "p", "name": "__proto__", "type": "number"}}') as DataSourceSchema['properties'];
+		const odd: DataSourceSchema = { id: 'ds', title: 'Odd', properties };
+		const fields = JSON.parse('{"Site ID": "s1", "__proto__": 5, "constructor": 6, "toString": 7}') as Record<string, unknown>;
+		const row = buildDesiredRow(odd, mapping, { fields }, 0);
+		expect(Object.keys(row.properties)).toEqual(['Site ID', '__proto__']);
+		expect(Object.getOwnPropertyDescriptor(row.properties, '__proto__')?.value).toMatchObject({ type: 'number', canonical: 5 });
+		const plan = planSync([], [row]);
+		expect(plan.rows[0].changed).toEqual(['Site ID', '__proto__']);
+		expect(Object.keys(plan.rows[0].writes)).toEqual(['Site ID', '__proto__']);
+		expect(Object.getOwnPropertyDescriptor(plan.rows[0].writes, '__proto__')?.value).toEqual({ number: 5 });
+		expect(() => buildDesiredRow(odd, mapping, { fields: { 'Site ID': 's1' }, explicit: { constructor: 1 } }, 0)).toThrow(/Mapped property 'constructor' is not in the Notion data source 'Odd'/);
+	});
+});
+
 describe('buildDesiredRow', () => {
 	it('maps fields by name (exact, then case/space-insensitive), skips read-only and unknown fields', () => {
 		const row = want(0, 's1', 5);

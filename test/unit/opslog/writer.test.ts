@@ -192,3 +192,25 @@ describe('SupabaseOpsLog', () => {
 		expect(() => new SupabaseOpsLog({ url: 'https://abcd.supabase.co', serviceKey: ' ' })).toThrow(/no service role key/);
 	});
 });
+
+describe('SupabaseOpsLog rows that are not objects', () => {
+	it('refuses them one by one and writes the others, instead of failing the batch with a TypeError', async () => {
+		// Found by the reliability suite (bad-input): a null row crashed write() in scrubRow.
+		const sent: unknown[] = [];
+		const fakeFetch = (async (_input: unknown, init?: RequestInit) => {
+			sent.push(...(JSON.parse(String(init?.body)) as unknown[]));
+			return new Response(null, { status: 201 });
+		}) as typeof fetch;
+		const log = new SupabaseOpsLog({ url: 'https://abcd.supabase.co', serviceKey: KEY, fetch: fakeFetch });
+		const rows = [null, 'text', ['a'], { service: 'notion', level: 'info', message: 'kept' }] as unknown as Array<Record<string, unknown>>;
+		const result = await log.write({ integration_logs: rows });
+		expect(result.ok).toBe(false);
+		expect(result.written).toEqual({ integration_logs: 1 });
+		expect(result.failures.map((f) => [f.code, f.rows, f.message])).toEqual([
+			['invalid_row', 1, 'Supabase ops log: integration_logs row 0 not written: row: expected an object, received null.'],
+			['invalid_row', 1, 'Supabase ops log: integration_logs row 1 not written: row: expected an object, received string.'],
+			['invalid_row', 1, 'Supabase ops log: integration_logs row 2 not written: row: expected an object, received a list.'],
+		]);
+		expect(sent).toEqual([expect.objectContaining({ message: 'kept' })]);
+	});
+});

@@ -36,6 +36,21 @@ describe('diffValues', () => {
 		expect(diffValues({ a: 1, b: null, c: '' }, undefined, rules).changed).toEqual(['a']);
 		expect(diffValues({ a: null }, {}, rules)).toEqual({ changed: ['a'], changes: { a: { from: null, to: '(empty)' } } });
 	});
+
+	it('fields named __proto__, constructor or toString are fields like any other', () => {
+		// Found by the reliability suite (bad-input): `changes.__proto__ = ...` set the prototype instead of a field, and
+		// an existing record without `constructor` read Object.prototype's (the Object function) as its value.
+		const desired = JSON.parse('{"__proto__": 1, "constructor": 2, "toString": "x"}') as Record<string, V>;
+		const created = diffValues(desired, undefined, rules);
+		expect(created.changed).toEqual(['__proto__', 'constructor', 'toString']);
+		expect(Object.keys(created.changes)).toEqual(['__proto__', 'constructor', 'toString']);
+		expect(Object.getPrototypeOf(created.changes)).toBe(Object.prototype);
+		const updated = diffValues(desired, { toString: 'X' }, rules);
+		expect(updated.changed).toEqual(['__proto__', 'constructor']);
+		expect(Object.getOwnPropertyDescriptor(updated.changes, '__proto__')?.value).toEqual({ from: null, to: 1 });
+		expect(updated.changes.constructor).toEqual({ from: null, to: 2 });
+		expect(({} as Record<string, unknown>).to).toBeUndefined();
+	});
 });
 
 describe('planRecords', () => {
