@@ -14,7 +14,7 @@ import * as path from 'node:path';
 
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
-import { AZURE_PIPELINE_DATABASE, CONFIG_CHANGES_DATABASE, RUNBOOKS_DATABASE } from '../../lib/pipelines/notionDatabases';
+import { AZURE_PIPELINE_DATABASE, CONFIG_CHANGES_DATABASE, CUSTOMER_STATUS_DATABASE, RUNBOOKS_DATABASE } from '../../lib/pipelines/notionDatabases';
 import { codeOf, output, ran, type Approval, type Execution } from '../e2e/approvals';
 import { createN8nInstance, hostVersions, OWNER, poll, REPO_ROOT, type N8nInstance } from '../e2e/harness';
 import { bundledWorkflow, isErrorWorkflow, isSubWorkflow } from '../e2e/pipelines';
@@ -217,6 +217,18 @@ describe.each(hostVersions())('the n8n editor in Chromium, n8n %s', (version) =>
 			expect(shownHubSpot.matchable.some((m) => m.includes('(domain)'))).toBe(true);
 			await chooseMatchingColumn(page, '(domain)');
 			await screenshot(page, 'hubspot-mapper');
+			await closeNodePanel(page);
+
+			// A bundled upsert: its database comes from an expression (Ensure Database's output), so the panel shows the
+			// columns stored in the workflow: Map Automatically, matching on the preset's key, and no issue.
+			const customerStatus = bundled('customer-status-sync');
+			await openWorkflow(page, baseUrl, customerStatus.id, canvasNodesOf(customerStatus).length);
+			const panel = await openNodePanel(page, 'Upsert Customer Status');
+			await expect(panel.getByTestId('mapping-mode-select').locator('input').first().inputValue()).resolves.toBe('Map Automatically');
+			await expect(panel.getByTestId('matching-column-select').locator('input').first().inputValue()).resolves.toBe(CUSTOMER_STATUS_DATABASE.key);
+			await closeNodePanel(page);
+			// After the panel loaded (and tried to refresh) its columns, the node still shows no issue on the canvas.
+			expect((await canvasNodeStates(page)).find((n) => n.name === 'Upsert Customer Status')?.problems).toEqual([]);
 		} finally {
 			await closeNodePanel(page).catch(() => undefined);
 		}
