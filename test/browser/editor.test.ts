@@ -25,6 +25,7 @@ import { chromiumVersion, findChromium, launchChromium, newContext } from './chr
 import {
 	canvasNode,
 	canvasNodeStates,
+	chooseMatchingColumn,
 	closeNodePanel,
 	listOptions,
 	listResourceLocatorItems,
@@ -344,14 +345,4 @@ async function expectSuccessToast(page: Page): Promise<void> {
 	const toast = page.locator('.el-notification').filter({ hasText: /executed successfully|Problem|error/i }).first();
 	await toast.waitFor({ timeout: 5 * 60_000 });
 	expect(await toast.innerText()).toMatch(/Workflow executed successfully/);
-}
-
-/** Picks `column` in the open resource mapper's "to match on" select. */
-async function chooseMatchingColumn(page: Page, column: string): Promise<void> {
-	const combobox = page.getByTestId('ndv').getByTestId('matching-column-select').locator('input').first();
-	await combobox.click();
-	const listId = await combobox.getAttribute('aria-controls');
-	const list = listId ? page.locator(`[id="${listId}"]`) : page.locator('.el-select-dropdown:visible').last();
-	await list.locator('li').filter({ hasText: column }).first().click();
-	await list.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
 }

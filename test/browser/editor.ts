@@ -119,22 +119,36 @@ export function parameterInput(page: Page, parameterName: string): Locator {
 }
 
 /**
+ * Opens the dropdown of `combobox` and returns its list. Element Plus teleports the list out of the panel; the
+ * combobox names it (`aria-controls`), else it is the last visible dropdown.
+ */
+async function openDropdown(page: Page, combobox: Locator): Promise<Locator> {
+	await combobox.click();
+	const listId = await combobox.getAttribute('aria-controls');
+	return listId ? page.locator(`[id="${listId}"]`) : page.locator('.el-select-dropdown:visible').last();
+}
+
+async function closeDropdown(page: Page, list: Locator): Promise<void> {
+	await page.keyboard.press('Escape');
+	await list.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+}
+
+/** The first line of each of `options` once the first is shown: an option's name without its description. */
+async function optionNames(options: Locator): Promise<string[]> {
+	await options.first().waitFor({ timeout: 15_000 });
+	return (await options.allInnerTexts()).map((t) => t.split('\n')[0].trim()).filter(Boolean);
+}
+
+/**
  * Opens the dropdown of an options parameter in the open node panel and returns the option names it lists, in the
  * order shown; closes it again.
  */
 export async function listOptions(page: Page, parameterName: string): Promise<string[]> {
 	const input = parameterInput(page, parameterName);
 	await input.waitFor({ timeout: 15_000 });
-	const combobox = input.locator('input[role="combobox"], input').first();
-	await combobox.click();
-	// The listbox is teleported out of the panel; the combobox names it.
-	const listId = await combobox.getAttribute('aria-controls');
-	const list = listId ? page.locator(`[id="${listId}"]`) : page.locator('.el-select-dropdown:visible').last();
-	const options = list.getByTestId('parameter-input-item');
-	await options.first().waitFor({ timeout: 15_000 });
-	const names = (await options.allInnerTexts()).map((t) => t.split('\n')[0].trim()).filter(Boolean);
-	await page.keyboard.press('Escape');
-	await list.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+	const list = await openDropdown(page, input.locator('input[role="combobox"], input').first());
+	const names = await optionNames(list.getByTestId('parameter-input-item'));
+	await closeDropdown(page, list);
 	return names;
 }
 
@@ -193,14 +207,15 @@ export async function resourceMapperColumns(page: Page): Promise<{ fields: strin
 	const fields = (await container.locator('.parameter-item').allInnerTexts()).map((t) => t.split('\n')[0].trim());
 	const select = panel.getByTestId('matching-column-select');
 	await select.waitFor({ timeout: 15_000 });
-	const combobox = select.locator('input').first();
-	await combobox.click();
-	const listId = await combobox.getAttribute('aria-controls');
-	const list = listId ? page.locator(`[id="${listId}"]`) : page.locator('.el-select-dropdown:visible').last();
-	const options = list.locator('li');
-	await options.first().waitFor({ timeout: 15_000 });
-	const matchable = (await options.allInnerTexts()).map((t) => t.split('\n')[0].trim()).filter(Boolean);
-	await page.keyboard.press('Escape');
-	await list.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+	const list = await openDropdown(page, select.locator('input').first());
+	const matchable = await optionNames(list.locator('li'));
+	await closeDropdown(page, list);
 	return { fields, matchable };
+}
+
+/** Picks the option containing `column` in the open resource mapper's "to match on" select. */
+export async function chooseMatchingColumn(page: Page, column: string): Promise<void> {
+	const list = await openDropdown(page, page.getByTestId('ndv').getByTestId('matching-column-select').locator('input').first());
+	await list.locator('li').filter({ hasText: column }).first().click();
+	await list.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
 }
