@@ -505,7 +505,8 @@ describe('reliability bad-input: malformed answers to the real clients (emulator
 // ------------------------------------------------------------------------------------------------ 3. ops log rows
 
 describe('reliability bad-input: ops log rows (lib/opslog)', () => {
-	const SERVICE_KEY = 'sb_secret_rlbFakeServiceKey0123456789abcdef';
+	// Plainly not a real key: the writer masks the key it was given, whatever its format.
+	const SERVICE_KEY = 'rlb-fake-supabase-service-key-not-a-real-key';
 	const validRows: Record<OpsLogTable, Record<string, unknown>> = {
 		integration_logs: { workflow_id: 'wf1', execution_id: 'exec-1', service: 'notion', operation: 'upsert', level: 'error', message: 'Notion answered 429', context: { itemIndex: 3 } },
 		api_metrics: { service: 'notion', operation: 'queryDataSource', method: 'POST', status: 200, ok: true, duration_ms: 120, retries: 0, rate_limited: false },
