@@ -1,4 +1,4 @@
-import type { IDisplayOptions, IExecuteFunctions, INodeProperties, ResourceMapperTypeOptions } from 'n8n-workflow';
+import type { FieldType, IDisplayOptions, IExecuteFunctions, INodeProperties, INodePropertyOptions, ResourceMapperField, ResourceMapperTypeOptions } from 'n8n-workflow';
 import { z } from 'zod';
 import { ConfigError, type ServiceName } from '../../lib/errors';
 import { parseWith } from '../../lib/validation';
@@ -53,6 +53,35 @@ export function resourceMapperParameter(options: MapperParameterOptions): INodeP
 				noFieldsError: options.noFieldsError,
 			},
 		},
+	};
+}
+
+export interface MapperColumn {
+	/** What the value is keyed by (a Notion property name, a HubSpot internal name). */
+	id: string;
+	displayName: string;
+	type: FieldType;
+	/** Whether the service takes a value for it; computed columns are listed read-only and left out. */
+	writable: boolean;
+	/** Whether it can be the column to match on. */
+	matchable: boolean;
+	/** The choices of an `options` column. */
+	options?: INodePropertyOptions[];
+}
+
+/** One column of a mapper method's answer, as n8n's own mappers (Airtable V2) list writable and computed columns. */
+export function mapperField(column: MapperColumn): ResourceMapperField {
+	return {
+		id: column.id,
+		displayName: column.displayName,
+		required: false,
+		defaultMatch: false,
+		canBeUsedToMatch: column.matchable,
+		display: true,
+		type: column.type,
+		readOnly: !column.writable,
+		removed: !column.writable,
+		...(column.type === 'options' ? { options: column.options ?? [] } : {}),
 	};
 }
 

@@ -1,6 +1,7 @@
 import type { FieldType, ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 import type { HubSpotObjectType, HubSpotPropertyDefinition } from '../../../lib/hubspot';
 import { toNodeError } from '../../shared/n8nAdapter';
+import { mapperField } from '../../shared/resourceMapper';
 import { OBJECT_TYPE, type RecordResource } from '../actions/common';
 import { getHubSpotClient } from '../transport';
 
@@ -41,20 +42,15 @@ function fieldType(p: MapperProperty): FieldType {
 export function hubSpotMapperFields(properties: MapperProperty[], objectType: HubSpotObjectType): ResourceMapperField[] {
 	return properties.map((p) => {
 		const writable = isWritableProperty(p);
-		const type = fieldType(p);
 		const labelled = Boolean(p.label) && p.label !== p.name;
-		return {
+		return mapperField({
 			id: p.name,
 			displayName: labelled ? `${p.label} (${p.name}${writable ? '' : ', read-only'})` : `${p.name}${writable ? '' : ' (read-only)'}`,
-			required: false,
-			defaultMatch: false,
-			canBeUsedToMatch: canMatchOn(p, objectType),
-			display: true,
-			type,
-			readOnly: !writable,
-			removed: !writable,
-			...(type === 'options' ? { options: (p.options ?? []).map((o) => ({ name: o.label || o.value, value: o.value })) } : {}),
-		};
+			type: fieldType(p),
+			writable,
+			matchable: canMatchOn(p, objectType),
+			options: (p.options ?? []).map((o) => ({ name: o.label || o.value, value: o.value })),
+		});
 	});
 }
 

@@ -1,6 +1,7 @@
 import type { FieldType, ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 import { isWritableType, KEY_TYPES, resolveDataSource, type PropertySchema } from '../../../lib/notion';
 import { toNodeError } from '../../shared/n8nAdapter';
+import { mapperField } from '../../shared/resourceMapper';
 import { getNotionTransport } from '../transport';
 
 /** How the panel shows and checks each writable Notion type (select and status offer their options). */
@@ -21,19 +22,14 @@ const FIELD_TYPES: Record<string, FieldType> = {
 export function notionMapperFields(properties: Array<Pick<PropertySchema, 'name' | 'type' | 'options'>>): ResourceMapperField[] {
 	return properties.map((p) => {
 		const writable = isWritableType(p.type);
-		const type = FIELD_TYPES[p.type] ?? 'string';
-		return {
+		return mapperField({
 			id: p.name,
 			displayName: writable ? p.name : `${p.name} (${p.type.replace(/_/g, ' ')}, read-only)`,
-			required: false,
-			defaultMatch: false,
-			canBeUsedToMatch: (KEY_TYPES as readonly string[]).includes(p.type),
-			display: true,
-			type,
-			readOnly: !writable,
-			removed: !writable,
-			...(type === 'options' ? { options: (p.options ?? []).map((o) => ({ name: o, value: o })) } : {}),
-		};
+			type: FIELD_TYPES[p.type] ?? 'string',
+			writable,
+			matchable: (KEY_TYPES as readonly string[]).includes(p.type),
+			options: (p.options ?? []).map((o) => ({ name: o, value: o })),
+		});
 	});
 }
 
