@@ -46,6 +46,9 @@ module.exports = {
 			displayName: 'reliability',
 			testMatch: ['<rootDir>/test/reliability/**/*.test.ts'],
 			setupFiles: ['<rootDir>/test/unit/jest.setup.ts'],
+			// Most areas run the bundled pipelines in real n8n: the same hosts, packed tarball and timeouts as e2e.
+			globalSetup: '<rootDir>/test/e2e/globalSetup.ts',
+			setupFilesAfterEnv: ['<rootDir>/test/e2e/jest.setup.ts'],
 		},
 	],
 };
