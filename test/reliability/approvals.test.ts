@@ -35,7 +35,10 @@ const SEED = reliabilitySeed();
 const tally = reliabilityTally('approvals');
 process.stdout.write(`seed of reliability approvals: ${SEED} (set RELIABILITY_SEED to change it)\n`);
 
-/** Executions of the generated corpus; each carries three attempts (a signature attack, the answer, a replay). */
+/**
+ * Executions of the generated corpus, 7 of each of the 12 kinds below; each carries three attempts (a signature
+ * attack, the answer, a replay). Sized for the area's 3-minute budget on 2 shared cores.
+ */
 const CORPUS_EXECUTIONS = 7 * 12;
 /** Attempts in flight at once: the server runs them side by side. */
 const PARALLEL = 4;
