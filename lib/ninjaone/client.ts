@@ -31,8 +31,8 @@ import type { z } from 'zod';
  *
  * Tokens: fetched on first use, cached in this process per credential (keyed by a hash of region, client id,
  * secret and scopes, never the secret itself), reused until shortly before they expire, and refreshed once when
- * NinjaOne answers 401 (revoked or expired early). Concurrent callers share one token request. Tokens and the
- * client secret are registered for redaction and never appear in messages.
+ * NinjaOne answers 401 (revoked or expired early). Concurrent callers share one token request. Tokens, the client
+ * secret and the client id are registered for redaction and never appear in messages.
  */
 
 export type NinjaRegion = 'us' | 'us2' | 'eu' | 'ca' | 'oc' | 'custom';
@@ -186,7 +186,9 @@ export class NinjaOneClient {
 			credentialKey: credentialKey(`${this.baseUrl}|${clientId}`),
 			retry: options.retry,
 			timeoutMs: options.timeoutMs,
-			secrets: [clientSecret],
+			// The client id too: half of the client-credentials pair, and a token endpoint may echo it back with the
+			// secret ("client <id> secret <secret>"); found by the reliability suite's secrets area.
+			secrets: [clientSecret, clientId],
 			metrics: options.metrics,
 			sleep: options.sleep,
 			random: options.random,

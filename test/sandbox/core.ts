@@ -182,7 +182,7 @@ export abstract class Emulator {
 	private limiters = new Map<string, WindowLimiter | BucketLimiter>();
 	private faults: FaultConfig;
 	private faultRng: () => number;
-	private scripted: Array<{ match?: RegExp; fault: ScriptedFault }> = [];
+	private scripted: Array<{ match?: RegExp; on: 'route' | 'path'; fault: ScriptedFault }> = [];
 	private readonly maxLog: number;
 	url = '';
 
@@ -262,9 +262,13 @@ export abstract class Emulator {
 		this.faultRng = createRng(faults.seed ?? 1);
 	}
 
-	/** Queue faults for the next matching requests (deterministic, for unit tests). */
-	scriptFaults(faults: ScriptedFault[], match?: RegExp): void {
-		for (const fault of faults) this.scripted.push({ match, fault });
+	/**
+	 * Queue faults for the next matching requests (deterministic, for unit tests). `match` is tested against the
+	 * route name ("POST /rest/v1/:table"), or with `on: 'path'` against the method and actual path
+	 * ("POST /rest/v1/api_metrics"), for routes that serve many resources.
+	 */
+	scriptFaults(faults: ScriptedFault[], match?: RegExp, on: 'route' | 'path' = 'route'): void {
+		for (const fault of faults) this.scripted.push({ match, on, fault });
 	}
 
 	/** Drop the scripted faults not used yet (a test whose client stopped before its request). */
@@ -353,8 +357,8 @@ export abstract class Emulator {
 		return { allowed: wait === 0, retryAfterMs: wait, limit, remaining, windowMs };
 	}
 
-	private pickFault(routeName: string): ScriptedFault | undefined {
-		const index = this.scripted.findIndex((s) => !s.match || s.match.test(routeName));
+	private pickFault(routeName: string, requestLine: string): ScriptedFault | undefined {
+		const index = this.scripted.findIndex((s) => !s.match || s.match.test(s.on === 'path' ? requestLine : routeName));
 		if (index >= 0) return this.scripted.splice(index, 1)[0].fault;
 		const f = this.faults;
 		if (f.match && !new RegExp(f.match).test(routeName)) return undefined;
@@ -467,7 +471,7 @@ export abstract class Emulator {
 					return answer(this.rateLimitedResponse(sreq, decision));
 				}
 			}
-			const fault = this.pickFault(routeName);
+			const fault = this.pickFault(routeName, `${sreq.method} ${sreq.path}`);
 			if (fault) {
 				if ('reset' in fault) {
 					faultName = 'reset';

@@ -13,3 +13,6 @@ export const SANDBOX_CREDENTIALS = Object.freeze({
 	/** The Maker/Checker Gate's signing secret in the sandbox (at least 32 characters, as the credential requires). */
 	gateSigningSecret: 'sandbox-maker-checker-signing-secret-0123456789',
 });
+
+/** One value per credential field of the sandbox (`startSandbox({credentials})` may replace any of them). */
+export type SandboxCredentials = { readonly [K in keyof typeof SANDBOX_CREDENTIALS]: string };

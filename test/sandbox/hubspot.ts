@@ -30,6 +30,8 @@ export interface HubSpotWorldInput {
 }
 
 export interface HubSpotEmulatorOptions extends EmulatorOptions {
+	/** Accepted private app token (default SANDBOX_CREDENTIALS.hubspotToken). */
+	token?: string;
 	/** 'free' (100 / 10 s, default) or 'pro' (190 / 10 s) for the default ten-secondly window. */
 	tier?: 'free' | 'pro';
 	/** Daily request allowance per token (default 250,000). */
@@ -343,7 +345,7 @@ export class HubSpotEmulator extends Emulator {
 
 	protected authenticate(req: SandboxRequest): SandboxResponse | undefined {
 		const token = bearerToken(req);
-		if (token !== SANDBOX_CREDENTIALS.hubspotToken) {
+		if (token !== (this.hopts.token ?? SANDBOX_CREDENTIALS.hubspotToken)) {
 			return {
 				status: 401,
 				body: {

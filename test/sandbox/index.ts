@@ -1,5 +1,5 @@
 import type { EmulatorOptions } from './core';
-import { SANDBOX_CREDENTIALS } from './credentials';
+import { SANDBOX_CREDENTIALS, type SandboxCredentials } from './credentials';
 import { HubSpotEmulator } from './hubspot';
 import { NinjaOneEmulator } from './ninjaone';
 import { NotionEmulator } from './notion';
@@ -31,12 +31,18 @@ export interface SandboxOptions {
 	 * test/sandbox/workspace.ts). Default true; off for tests that count every database in the workspace.
 	 */
 	workspace?: boolean;
+	/**
+	 * Credentials the emulators accept instead of SANDBOX_CREDENTIALS (each one given replaces that value only; the
+	 * others keep theirs). For tests that must recognise every secret wherever it turns up, e.g. the reliability
+	 * suite's secrets area; `sandbox.credentials` holds the values in force.
+	 */
+	credentials?: Partial<SandboxCredentials>;
 }
 
 export interface Sandbox {
 	world: World;
 	urls: Partial<Record<ServiceKey, string>>;
-	credentials: typeof SANDBOX_CREDENTIALS;
+	credentials: SandboxCredentials;
 	unifi?: UnifiSiteManagerEmulator;
 	unifiNetwork?: UnifiNetworkEmulator;
 	ninjaone?: NinjaOneEmulator;
@@ -52,18 +58,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const world = generateWorld(options.world ?? {});
 	const wanted = new Set(options.services ?? ALL_SERVICES);
 	const opts = (key: ServiceKey): EmulatorOptions => ({ ...(options.emulator?.[key] ?? {}), port: options.ports?.[key] ?? options.emulator?.[key]?.port ?? 0 });
-	const sandbox: Sandbox = { world, urls: {}, credentials: SANDBOX_CREDENTIALS, stop: async () => undefined };
+	const credentials: SandboxCredentials = Object.freeze({ ...SANDBOX_CREDENTIALS, ...definedOnly(options.credentials ?? {}) });
+	const sandbox: Sandbox = { world, urls: {}, credentials, stop: async () => undefined };
 	const started: Array<{ stop(): Promise<void> }> = [];
 	try {
-		if (wanted.has('unifi')) sandbox.unifi = new UnifiSiteManagerEmulator(world, opts('unifi'));
-		if (wanted.has('unifiNetwork')) sandbox.unifiNetwork = new UnifiNetworkEmulator(world, opts('unifiNetwork'));
-		if (wanted.has('ninjaone')) sandbox.ninjaone = new NinjaOneEmulator(world, opts('ninjaone'));
+		if (wanted.has('unifi')) sandbox.unifi = new UnifiSiteManagerEmulator(world, { ...opts('unifi'), apiKey: credentials.unifiApiKey });
+		if (wanted.has('unifiNetwork')) sandbox.unifiNetwork = new UnifiNetworkEmulator(world, { ...opts('unifiNetwork'), apiKey: credentials.unifiNetworkApiKey });
+		if (wanted.has('ninjaone')) sandbox.ninjaone = new NinjaOneEmulator(world, { ...opts('ninjaone'), clientId: credentials.ninjaClientId, clientSecret: credentials.ninjaClientSecret });
 		if (wanted.has('notion')) {
-			sandbox.notion = new NotionEmulator(opts('notion'));
+			sandbox.notion = new NotionEmulator({ ...opts('notion'), token: credentials.notionToken });
 			if (options.workspace !== false) sandbox.workspace = seedWorkspace(sandbox.notion, world);
 		}
-		if (wanted.has('hubspot')) sandbox.hubspot = new HubSpotEmulator(world, opts('hubspot'));
-		if (wanted.has('supabase')) sandbox.supabase = new SupabaseEmulator({ ...opts('supabase'), ...(options.supabase ?? {}) });
+		if (wanted.has('hubspot')) sandbox.hubspot = new HubSpotEmulator(world, { ...opts('hubspot'), token: credentials.hubspotToken });
+		if (wanted.has('supabase')) sandbox.supabase = new SupabaseEmulator({ ...opts('supabase'), ...(options.supabase ?? {}), serviceKey: credentials.supabaseServiceKey });
 		for (const key of ALL_SERVICES) {
 			const emulator = sandbox[key];
 			if (!emulator) continue;
@@ -80,4 +87,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	return sandbox;
 }
 
-export { SANDBOX_CREDENTIALS };
+/** The given values only: an explicit undefined does not replace a default credential. */
+function definedOnly(given: Partial<SandboxCredentials>): Partial<SandboxCredentials> {
+	return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Partial<SandboxCredentials>;
+}
+
+export { SANDBOX_CREDENTIALS, type SandboxCredentials };

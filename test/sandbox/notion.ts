@@ -31,6 +31,8 @@ const ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const READ_ONLY_TYPES = new Set(['created_time', 'last_edited_time', 'created_by', 'last_edited_by', 'formula', 'rollup', 'unique_id', 'button']);
 
 export interface NotionEmulatorOptions extends EmulatorOptions {
+	/** Accepted integration token (default SANDBOX_CREDENTIALS.notionToken). */
+	token?: string;
 	/** Id and title of the seeded parent page (defaults SANDBOX_PARENT_PAGE_ID / SANDBOX_PARENT_PAGE_TITLE). */
 	parentPageId?: string;
 	parentPageTitle?: string;
@@ -295,7 +297,7 @@ export class NotionEmulator extends Emulator {
 
 	protected authenticate(req: SandboxRequest): SandboxResponse | undefined {
 		const token = bearerToken(req);
-		if (token !== SANDBOX_CREDENTIALS.notionToken) {
+		if (token !== (this.nopts.token ?? SANDBOX_CREDENTIALS.notionToken)) {
 			return { status: 401, body: this.errorBody(401, 'unauthorized', 'API token is invalid.') };
 		}
 		req.principal = token;

@@ -18,6 +18,8 @@ import { SANDBOX_CREDENTIALS } from './credentials';
  */
 
 export interface SupabaseEmulatorOptions extends EmulatorOptions {
+	/** Accepted service role key (default SANDBOX_CREDENTIALS.supabaseServiceKey). */
+	serviceKey?: string;
 	/** PostgreSQL connection string of an existing server. */
 	databaseUrl?: string;
 	/** Force the embedded PostgreSQL even if a server is configured through env. */
@@ -509,7 +511,8 @@ export class SupabaseEmulator extends Emulator {
 		}
 		const auth = headerValue(req, 'authorization');
 		const bearer = auth ? /^Bearer\s+(.+)$/i.exec(auth.trim())?.[1] : undefined;
-		if (apikey !== SANDBOX_CREDENTIALS.supabaseServiceKey || (auth !== undefined && bearer !== SANDBOX_CREDENTIALS.supabaseServiceKey)) {
+		const key = this.sopts.serviceKey ?? SANDBOX_CREDENTIALS.supabaseServiceKey;
+		if (apikey !== key || (auth !== undefined && bearer !== key)) {
 			return { status: 401, body: { message: 'Invalid API key', hint: 'Double check your Supabase `anon` or `service_role` API key.' } };
 		}
 		req.principal = apikey;

@@ -209,3 +209,26 @@ describe('UnifiSiteManagerEmulator', () => {
 		expect(state).toMatchObject({ sites: 98, devices: 492, pendingMalformed: 0 });
 	});
 });
+
+describe('scripted faults matched on the actual path', () => {
+	it("fault one resource of a route that serves many (on: 'path'), not the others; the route name does not match a path", async () => {
+		const emu = new UnifiSiteManagerEmulator(world, {});
+		await emu.start();
+		try {
+			const get = async (path: string) => {
+				const res = await fetch(`${emu.url}${path}`, { headers: { 'X-API-KEY': KEY } });
+				return { status: res.status, body: (await res.json()) as any };
+			};
+			const hosts = (await get('/v1/hosts?pageSize=2')).body.data as Array<{ id: string }>;
+			const [a, b] = hosts.map((h) => h.id);
+			emu.scriptFaults([{ status: 503, body: { code: 'planted' } }], new RegExp(`^GET /v1/hosts/${b}$`), 'path');
+			// Tested against the route name ("GET /v1/hosts/:id"), the same regex never matches.
+			emu.scriptFaults([{ status: 500 }], new RegExp(`^GET /v1/hosts/${a}$`));
+			expect((await get(`/v1/hosts/${a}`)).status).toBe(200);
+			expect(await get(`/v1/hosts/${b}`)).toEqual({ status: 503, body: { code: 'planted' } });
+			expect((await get(`/v1/hosts/${b}`)).status).toBe(200);
+		} finally {
+			await emu.stop();
+		}
+	});
+});

@@ -97,6 +97,18 @@ describe('NinjaOne client against the emulator', () => {
 		expect(JSON.stringify((error as AuthenticationError).toJSON())).not.toContain(secret);
 	});
 
+	it('never shows the client id or secret when the token endpoint echoes them back', async () => {
+		const { ninjaClientId: id, ninjaClientSecret: secret } = sandbox.credentials;
+		emu().scriptFaults([{ status: 401, body: { error: 'invalid_client', error_description: `client ${id} secret ${secret} (${encodeURIComponent(id)})` } }], /oauth\/token/);
+		const error = await client().listOrganizations({ limit: 1 }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(AuthenticationError);
+		for (const shown of [(error as Error).message, JSON.stringify((error as AuthenticationError).toJSON())]) {
+			expect(shown).toContain('[REDACTED]');
+			expect(shown).not.toContain(id);
+			expect(shown).not.toContain(secret);
+		}
+	});
+
 	it('never shows the access token or client secret in errors', async () => {
 		const c = client();
 		await c.listOrganizations({ limit: 1 });
