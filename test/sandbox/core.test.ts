@@ -78,12 +78,15 @@ describe('Emulator core', () => {
 		expect(await run()).toEqual(first);
 	});
 
-	it('onRequest sees a routed request before its handler runs, and stops after unsubscribing', async () => {
+	it('onRequest sees an accepted request before its handler runs, not a rate-limited one, and stops after unsubscribing', async () => {
 		const seen: Array<[string, number]> = [];
 		const off = em.onRequest((r) => seen.push([r.route, em.items]));
 		await post();
 		await fetch(`${em.url}/items`);
 		await fetch(`${em.url}/nowhere`);
+		em.setRateLimit('default', { kind: 'window', limit: 0, windowMs: 60_000 });
+		expect((await post()).status).toBe(429);
+		em.setRateLimit('default', null);
 		off();
 		await post();
 		// The POST was seen with the counter still at 0: the listener runs while the request is in flight.

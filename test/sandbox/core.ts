@@ -102,7 +102,7 @@ export type ScriptedFault =
 	/** The request is carried out, then its answer is lost: the connection reset (`as: 'reset'`) or a bare 502. */
 	| { lostResponse: true; as: 'reset' | 502 };
 
-/** What `onRequest` listeners see of a request that reached a route, before faults and the handler. */
+/** What `onRequest` listeners see of a request the service accepted (auth, rate limit), before faults and the handler. */
 export interface RoutedRequest {
 	method: string;
 	path: string;
@@ -292,8 +292,9 @@ export abstract class Emulator {
 	}
 
 	/**
-	 * Call `listener` for every request that reaches a route, before rate limits, faults and the handler run: a test
-	 * can act while the request is in flight (stop the client that sent it, say). Returns the unsubscribe function.
+	 * Call `listener` for every request that reaches a route and passes its auth and rate limit, before faults and the
+	 * handler run: a test can act while a request the service accepted is in flight (stop the client that sent it,
+	 * say). Returns the unsubscribe function.
 	 */
 	onRequest(listener: (req: RoutedRequest) => void): () => void {
 		this.requestListeners.add(listener);
@@ -487,7 +488,6 @@ export abstract class Emulator {
 			if (!route) return answer(this.notFoundResponse(sreq));
 			const match = route.regex.exec(sreq.path);
 			route.keys.forEach((key, i) => (sreq.params[key] = decodeURIComponent(match?.[i + 1] ?? '')));
-			for (const listener of this.requestListeners) listener({ method: sreq.method, path: sreq.path, route: routeName });
 			if (trusted !== undefined) sreq.principal = trusted;
 			else if (route.auth) {
 				const denied = this.authenticate(sreq);
@@ -501,6 +501,7 @@ export abstract class Emulator {
 					return answer(this.rateLimitedResponse(sreq, decision));
 				}
 			}
+			for (const listener of this.requestListeners) listener({ method: sreq.method, path: sreq.path, route: routeName });
 			const fault = this.pickFault(routeName);
 			if (fault) {
 				if ('lostResponse' in fault) {
