@@ -23,11 +23,11 @@ import { seedWorkspace } from '../sandbox/workspace';
 export const RELIABILITY_HOST = '2.8.4' as const;
 
 /**
- * Notion pacing for these areas: 8 requests per second on both sides (the client's credential and the emulator's
+ * Notion pacing for these areas: 15 requests per second on both sides (the client's credential and the emulator's
  * token bucket), not Notion's documented 3. Pacing is not what these areas test (the e2e suite runs at 3), and at 3 a
  * fresh Customer Status board alone costs over 30 s of waiting, which the areas repeat for every case.
  */
-export const NOTION_TEST_RATE = { requestsPerSecond: 8, burst: 8 } as const;
+export const NOTION_TEST_RATE = { requestsPerSecond: 15, burst: 15 } as const;
 
 /**
  * The workspace databases (Config Changes, Azure Pipeline, Runbooks) are seeded with a fixed "now": their dates are
