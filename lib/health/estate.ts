@@ -367,6 +367,7 @@ export function scoreEstate(items: readonly unknown[], options: EstateOptions = 
 	// Access point TX retries per input site (worst radio of each online AP with statistics); console devices of
 	// sites that are not in the input are kept, per console site, to be reported as unmatched.
 	const apRetriesBySite = new Map<string, number[]>();
+	const apStatisticsMissingBySite = new Map<string, number>();
 	const strayDevices = new Map<string, Array<ConsoleDeviceRecord & { index: number }>>();
 	for (const device of consoleDevices) {
 		if (device.siteId === null || !siteIndexById.has(device.siteId)) {
@@ -375,6 +376,8 @@ export function scoreEstate(items: readonly unknown[], options: EstateOptions = 
 		}
 		const worst = worstRadioTxRetries(device);
 		if (worst !== null) pushTo(apRetriesBySite, device.siteId, worst);
+		// An online access point without statistics: its console answered for the device but not for its statistics.
+		else if (device.isAccessPoint && device.isOnline && !device.statistics) apStatisticsMissingBySite.set(device.siteId, (apStatisticsMissingBySite.get(device.siteId) ?? 0) + 1);
 	}
 	const statusesByHost = new Map<string, ConsoleStatusRecord[]>();
 	const statusesBySite = new Map<string, ConsoleStatusRecord[]>();
@@ -429,6 +432,7 @@ export function scoreEstate(items: readonly unknown[], options: EstateOptions = 
 			},
 			wifiSignalsDbm: signals,
 			apTxRetriesPct,
+			apStatisticsMissing: consoleDevicesFetched ? (apStatisticsMissingBySite.get(site.siteId) ?? 0) : null,
 			consoleStatus: statuses.length ? describeConsoleStatuses(statuses) : null,
 			ninja,
 		};

@@ -35,6 +35,11 @@ export interface SiteObservations {
 	 */
 	apTxRetriesPct?: number[] | null;
 	/**
+	 * Online access points of the site whose statistics could not be read (the console was read only in part): the
+	 * WiFi score stands on the others, its reason names the gap, and confidence counts only the share that was read.
+	 */
+	apStatisticsMissing?: number | null;
+	/**
 	 * Why the site's console was not (fully) read, from a console status record (`console <name> <status>: <reason>`);
 	 * the WiFi reason when neither measure has data.
 	 */
@@ -61,6 +66,8 @@ export interface ComponentResult {
 	reason: string;
 	/** A failure that makes the site Critical whatever the score (gateway offline, active threat). */
 	hardFailure?: boolean;
+	/** Share (0-1) of the component's data that was read, when not all of it (default 1); lowers confidence. */
+	coverage?: number;
 }
 
 /** Which measure scored the WiFi component: client signal (legacy `stat/sta`) or access point radio TX retries. */
@@ -181,6 +188,12 @@ const COMPONENTS: Record<HealthComponentName, Compute> = {
 			let reason: string;
 			if (above) reason = `${above} of ${plural(n, 'access point')} above ${good}% TX retries (worst ${round1(worst)}%)`;
 			else reason = n === 1 ? `1 access point at or below ${good}% TX retries` : `all ${n} access points at or below ${good}% TX retries`;
+			// An access point left out is not a good one: say so, and count only the share read towards confidence.
+			const missing = obs.apStatisticsMissing ?? 0;
+			if (missing > 0) {
+				const of = missing === 1 ? '1 more access point' : `${missing} more access points`;
+				return { score: points / n, reason: `${reason}; statistics of ${of} could not be read`, coverage: n / (n + missing) };
+			}
 			return { score: points / n, reason };
 		}
 		if (obs.consoleStatus) return unknown(obs.consoleStatus);
@@ -272,6 +285,8 @@ export function computeSiteHealth(obs: SiteObservations, settings: HealthSetting
 	const unknownNames: HealthComponentName[] = [];
 	let totalWeight = 0;
 	let knownWeight = 0;
+	/** The weight behind confidence: a component read only in part counts for the share read. */
+	let coveredWeight = 0;
 	let weighted = 0;
 	let hardFailure = false;
 	for (const name of HEALTH_COMPONENTS) {
@@ -286,6 +301,7 @@ export function computeSiteHealth(obs: SiteObservations, settings: HealthSetting
 		}
 		if (weight > 0) {
 			knownWeight += weight;
+			coveredWeight += weight * (result.coverage ?? 1);
 			weighted += weight * score;
 			if (result.hardFailure) hardFailure = true;
 		}
@@ -299,7 +315,8 @@ export function computeSiteHealth(obs: SiteObservations, settings: HealthSetting
 	else if (score >= settings.warningMinScore) status = 'Warning';
 	else status = 'Critical';
 
-	const problems = HEALTH_COMPONENTS.filter((n) => components[n].score !== null && components[n].weight > 0 && (components[n].score as number) < 100)
+	// Problems: components below 100, and those whose data was only partly read (their reason names the gap).
+	const problems = HEALTH_COMPONENTS.filter((n) => components[n].score !== null && components[n].weight > 0 && ((components[n].score as number) < 100 || (components[n].coverage ?? 1) < 1))
 		// Worst first: the biggest loss of weighted points leads the summary.
 		.sort((a, b) => components[b].weight * (100 - (components[b].score as number)) - components[a].weight * (100 - (components[a].score as number)));
 	const reasons = problems.map((n) => components[n].reason);
@@ -311,7 +328,7 @@ export function computeSiteHealth(obs: SiteObservations, settings: HealthSetting
 	return {
 		score,
 		status,
-		confidence: score !== null && totalWeight > 0 ? Math.round((knownWeight / totalWeight) * 100) / 100 : 0,
+		confidence: score !== null && totalWeight > 0 ? Math.round((coveredWeight / totalWeight) * 100) / 100 : 0,
 		components,
 		unknown: unknownNames,
 		wifiSource: components.wifi.score === null ? null : wifiSourceOf(obs),

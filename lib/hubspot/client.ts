@@ -448,10 +448,14 @@ export class HubSpotClient {
 		return result;
 	}
 
-	/** POST a definition; 409 (someone created it meanwhile) counts as existing. Returns whether this call created it. */
+	/**
+	 * POST a definition; 409 (someone created it meanwhile) counts as existing. Returns whether this call created it.
+	 * Sent again after a 5xx, a timeout or a reset like an idempotent call: a definition is unique by name, so a
+	 * second POST of one the first already made answers 409 and ends in the same state (reported as existing).
+	 */
 	private async createIgnoringConflict(operation: string, path: string, body: unknown, schema: z.ZodTypeAny): Promise<boolean> {
 		try {
-			const res = await this.http.request({ operation, method: 'POST', path, json: body });
+			const res = await this.http.request({ operation, method: 'POST', path, json: body, idempotent: true });
 			this.parse(schema, res.data, `POST ${path} response`, operation);
 			return true;
 		} catch (error) {

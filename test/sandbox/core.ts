@@ -85,11 +85,29 @@ export interface FaultConfig {
 	/** Share of responses delayed by `slowMs`. */
 	slowRate?: number;
 	slowMs?: number;
+	/**
+	 * Share of requests that are carried out (the handler runs, a write is applied) but whose answer is lost on the
+	 * way back: half of them end in a reset connection, half in a 502 from a gateway in front of the service. The
+	 * client cannot tell them from a request that never arrived, which is where blind retries of writes duplicate.
+	 */
+	lostResponseRate?: number;
 	/** Only requests whose "METHOD path" matches this regex are faulted (string form for JSON control). */
 	match?: string;
 }
 
-export type ScriptedFault = { status: number; body?: unknown; headers?: Record<string, string> } | { reset: true } | { delayMs: number };
+export type ScriptedFault =
+	| { status: number; body?: unknown; headers?: Record<string, string> }
+	| { reset: true }
+	| { delayMs: number }
+	/** The request is carried out, then its answer is lost: the connection reset (`as: 'reset'`) or a bare 502. */
+	| { lostResponse: true; as: 'reset' | 502 };
+
+/** What `onRequest` listeners see of a request the service accepted (auth, rate limit), before faults and the handler. */
+export interface RoutedRequest {
+	method: string;
+	path: string;
+	route: string;
+}
 
 export interface EmulatorOptions {
 	/** Port to listen on (0 = any free port). */
@@ -183,6 +201,7 @@ export abstract class Emulator {
 	private faults: FaultConfig;
 	private faultRng: () => number;
 	private scripted: Array<{ match?: RegExp; on: 'route' | 'path'; fault: ScriptedFault }> = [];
+	private requestListeners = new Set<(req: RoutedRequest) => void>();
 	private readonly maxLog: number;
 	url = '';
 
@@ -274,6 +293,16 @@ export abstract class Emulator {
 	/** Drop the scripted faults not used yet (a test whose client stopped before its request). */
 	clearScriptedFaults(): void {
 		this.scripted = [];
+	}
+
+	/**
+	 * Call `listener` for every request that reaches a route and passes its auth and rate limit, before faults and the
+	 * handler run: a test can act while a request the service accepted is in flight (stop the client that sent it,
+	 * say). Returns the unsubscribe function.
+	 */
+	onRequest(listener: (req: RoutedRequest) => void): () => void {
+		this.requestListeners.add(listener);
+		return () => this.requestListeners.delete(listener);
 	}
 
 	setRateLimit(bucket: string, config: RateLimitConfig | null): void {
@@ -371,10 +400,15 @@ export abstract class Emulator {
 			[f.rate503, { status: 503 }],
 			[f.resetRate, { reset: true }],
 			[f.slowRate, { delayMs: f.slowMs ?? 2_000 }],
+			[f.lostResponseRate, { lostResponse: true, as: 'reset' }],
 		];
 		for (const [share, fault] of table) {
 			acc += share ?? 0;
-			if (share && r < acc) return fault;
+			if (share && r < acc) {
+				// A second draw only when a lost response was picked, so the other faults' sequence stays as it was.
+				if ('lostResponse' in fault) return { lostResponse: true, as: this.faultRng() < 0.5 ? 'reset' : 502 };
+				return fault;
+			}
 		}
 		return undefined;
 	}
@@ -471,8 +505,20 @@ export abstract class Emulator {
 					return answer(this.rateLimitedResponse(sreq, decision));
 				}
 			}
+			for (const listener of this.requestListeners) listener({ method: sreq.method, path: sreq.path, route: routeName });
 			const fault = this.pickFault(routeName, `${sreq.method} ${sreq.path}`);
 			if (fault) {
+				if ('lostResponse' in fault) {
+					try {
+						await route.handler(sreq);
+					} catch (error) {
+						// The handler's own error answer is lost as well; anything else is the emulator's bug.
+						if (!(error instanceof HttpError)) throw error;
+					}
+					faultName = `lost response (${fault.as})`;
+					if (fault.as === 'reset') return undefined;
+					return answer(this.serverErrorResponse(sreq, 502));
+				}
 				if ('reset' in fault) {
 					faultName = 'reset';
 					status = 0;

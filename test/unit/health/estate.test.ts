@@ -170,19 +170,21 @@ describe('scoreEstate: WiFi from access point TX retries (console devices) when 
 			ap('s1', 'a2', [4, 12.5, null]), // worst 12.5 -> (20-12.5)/(20-5) = 50
 			ap('s1', 'a3', [null, 20]), // worst 20 -> 0
 			ap('s1', 'a4', [90], { isOnline: false, state: 'OFFLINE' }), // offline: not scored
-			ap('s1', 'a5', [], { statistics: null }), // no statistics: not scored
+			ap('s1', 'a5', [], { statistics: null }), // online, statistics not read: not scored, but named
 			ap('s1', 'a6', [null, null]), // no numeric TX retries: not scored
 			ap('s1', 'sw1', [80], { isAccessPoint: false, isSwitch: true }), // not an AP
 		]);
 		expect(r.errors).toEqual([]);
 		const s = r.scores[0].json;
-		expect(s.components.wifi).toMatchObject({ score: 50, weight: 15, reason: '2 of 3 access points above 5% TX retries (worst 20%)' });
+		const reason = '2 of 3 access points above 5% TX retries (worst 20%); statistics of 1 more access point could not be read';
+		expect(s.components.wifi).toMatchObject({ score: 50, weight: 15, reason, coverage: 0.75 });
 		expect(s).toMatchObject({ wifiSource: 'apTxRetries', accessPoints: 3, wifiClients: null, weakWifiClients: null });
 		// devices 100 (w20), firmware 100 (w5), wan 100 (w15), wifi 50 (w15), notifications 100 (w5): 5250/60 = 87.5 -> 88
 		expect(s.score).toBe(88);
 		expect(s.status).toBe('Warning');
-		expect(s.confidence).toBe(0.6);
-		expect(s.summary).toBe('2 of 3 access points above 5% TX retries (worst 20%)');
+		// WiFi counts for the 3 of 4 access points read: (45 + 15 * 0.75) / 100 = 0.5625
+		expect(s.confidence).toBe(0.56);
+		expect(s.summary).toBe(reason);
 		expect(strays(r)).toEqual([]);
 	});
 

@@ -166,6 +166,22 @@ describe('computeSiteHealth: hand-computed cases', () => {
 		});
 	});
 
+	test('access points whose statistics could not be read are named in the WiFi reason and the summary, and lower confidence', () => {
+		// A console read in part: 2 access points read (both fine), 2 more online ones without statistics. Without the
+		// gap named, this site read "All checks passed" at full confidence while half its access points were unseen.
+		const partial = computeSiteHealth({ unifi: perfectUnifi, wifiSignalsDbm: null, apTxRetriesPct: [1, 2], apStatisticsMissing: 2, ninja: null });
+		const reason = 'all 2 access points at or below 5% TX retries; statistics of 2 more access points could not be read';
+		expect(partial.components.wifi).toMatchObject({ score: 100, reason, coverage: 0.5 });
+		expect(partial.summary).toBe(reason);
+		// The score stands on what was read; confidence counts half the WiFi weight: (45 + 7.5) / 100.
+		const whole = computeSiteHealth({ unifi: perfectUnifi, wifiSignalsDbm: null, apTxRetriesPct: [1, 2], apStatisticsMissing: 0, ninja: null });
+		expect([partial.score, partial.confidence]).toEqual([whole.score, 0.53]);
+		expect([whole.summary, whole.confidence, whole.components.wifi.coverage]).toEqual(['All checks passed', 0.6, undefined]);
+		expect(computeSiteHealth({ unifi: null, wifiSignalsDbm: null, apTxRetriesPct: [30], apStatisticsMissing: 1, ninja: null }).components.wifi.reason).toBe(
+			'1 of 1 access point above 5% TX retries (worst 30%); statistics of 1 more access point could not be read',
+		);
+	});
+
 	test('client signal wins over AP TX retries; AP TX retries only when there are no client signals', () => {
 		const h = computeSiteHealth({ unifi: null, wifiSignalsDbm: [-50, -70], apTxRetriesPct: [20], ninja: null });
 		expect(h.components.wifi).toMatchObject({ score: 50, reason: '1 of 2 WiFi clients below -65 dBm' });

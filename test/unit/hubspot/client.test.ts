@@ -308,6 +308,26 @@ describe('HubSpot client against the emulator', () => {
 		expect(up[0]).toMatchObject({ status: 'created', object: { properties: { msp_site_id: 'SITE-1', msp_health_score: '87' } } });
 	});
 
+	it('ensures properties through 5xx answers and resets, also when the create happened but its answer was lost', async () => {
+		const specs = [
+			{ name: 'msp_health_score', label: 'Health score', type: 'number', fieldType: 'number' },
+			{ name: 'msp_health_status', label: 'Health status', type: 'string', fieldType: 'text' },
+		];
+		const group = { name: 'msp_ops', label: 'MSP Ops' };
+		// The group's create fails with a 500; the first property's create is carried out but answered 502, and the
+		// connection of its first retry is reset before anything is done.
+		emu().scriptFaults([{ status: 500 }], /^POST .*\/groups$/);
+		emu().scriptFaults([{ lostResponse: true, as: 502 }, { reset: true }], /^POST \/crm\/v3\/properties\/companies$/);
+		const result = await client().ensureProperties('companies', specs, { group });
+		// The lost create's retry met 409: the property exists, made by this call's first attempt.
+		expect(result).toEqual({ group: { name: 'msp_ops', created: true }, created: ['msp_health_status'], existing: ['msp_health_score'], mismatched: [] });
+		expect([...emu().properties.companies.values()].filter((p) => p.name.startsWith('msp_')).map((p) => [p.name, p.groupName])).toEqual([
+			['msp_health_score', 'msp_ops'],
+			['msp_health_status', 'msp_ops'],
+		]);
+		expect(emu().requestLog.filter((r) => r.method === 'POST').map((r) => r.status)).toEqual([500, 201, 502, 0, 409, 201]);
+	});
+
 	it('reads HubSpot error bodies into message, code and correlation id, and refuses non-scalar values', async () => {
 		expect(parseHubSpotError(400, { status: 'error', message: 'Property values were not valid', correlationId: 'abc', category: 'VALIDATION_ERROR', errors: [{ message: 'x was not a valid number.' }] })).toEqual({
 			message: 'Property values were not valid (x was not a valid number.)',
