@@ -1,8 +1,62 @@
 /**
- * What the e2e tests of approvals share: the execution data they read through the public API, the approval request
- * the Maker/Checker Gate puts on its Needs Approval output, and the checker's answer as n8n's form page posts it.
+ * What the tests of approvals share (e2e and the reliability suite): the gate test workflow with its people and
+ * credential, the execution data they read through the public API, the approval request the Maker/Checker Gate puts
+ * on its Needs Approval output, and the checker's answer as n8n's form page posts it.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { ApprovalRequest } from '../../nodes/MakerCheckerGate/actions/common';
+
+/** The people of the gate test workflow: the maker and the two checkers its credential allows. */
+export const MAKER = 'alice@msp.example';
+export const BOB = 'bob@msp.example';
+export const CAROL = 'carol@msp.example';
+
+/** The Maker/Checker Gate credential of the gate test workflow, signing with `signingSecret`. */
+export function gateCredential(signingSecret: string) {
+	return { id: 'gateCred00000001', name: 'Maker/Checker Gate', type: 'mspMakerCheckerApi', data: { signingSecret, checkers: `${BOB}\n${CAROL}` } };
+}
+
+export interface GateNode {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: number[];
+	parameters: Record<string, unknown>;
+	webhookId?: string;
+	[key: string]: unknown;
+}
+
+export interface GateWorkflow {
+	id: string;
+	name: string;
+	nodes: GateNode[];
+	connections: Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }>;
+	[key: string]: unknown;
+}
+
+/** test/e2e/workflows/maker-checker.json: a webhook-started change, the gate, a Wait form for the checker, the verdict. */
+export function gateTestWorkflow(): GateWorkflow {
+	return JSON.parse(fs.readFileSync(path.join(__dirname, 'workflows', 'maker-checker.json'), 'utf8')) as GateWorkflow;
+}
+
+/**
+ * A copy of the gate test workflow under another id, node ids and webhook path (so copies can be imported side by
+ * side), with `edit` applied to each node.
+ */
+export function gateWorkflowVariant(id: string, idPrefix: string, webhookPath: string, edit: (node: GateNode) => void = () => undefined): GateWorkflow {
+	const copy = gateTestWorkflow();
+	copy.id = id;
+	copy.name = `${copy.name}: ${webhookPath}`;
+	for (const node of copy.nodes) {
+		node.id = idPrefix + node.id.slice(idPrefix.length);
+		if (node.webhookId) node.webhookId = idPrefix + node.webhookId.slice(idPrefix.length);
+		if (node.name === 'Receive Change') node.parameters.path = webhookPath;
+		edit(node);
+	}
+	return copy;
+}
 
 export interface Item {
 	json: Record<string, any>;

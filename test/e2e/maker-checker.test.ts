@@ -5,49 +5,22 @@
  * plus two copies of it with a tiny approval validity and a short Wait limit.
  */
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { checkerSignature } from '../../lib/gate';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { codeOf, codesOf, output, ran, submitForm, type Approval, type Execution, type Item } from './approvals';
+import { BOB, CAROL, MAKER, codeOf, codesOf, gateCredential, gateTestWorkflow, gateWorkflowVariant, output, ran, submitForm, type Approval, type Execution, type Item } from './approvals';
 import { createN8nInstance, hostVersions, poll, type N8nInstance } from './harness';
 import { sandboxCredentials } from './sandboxCredentials';
 
 const SECRET = randomBytes(32).toString('hex');
-const MAKER = 'alice@msp.example';
-const BOB = 'bob@msp.example';
-const CAROL = 'carol@msp.example';
-const CREDENTIAL = { id: 'gateCred00000001', name: 'Maker/Checker Gate', type: 'mspMakerCheckerApi', data: { signingSecret: SECRET, checkers: `${BOB}\n${CAROL}` } };
+const CREDENTIAL = gateCredential(SECRET);
 
-interface Workflow {
-	id: string;
-	name: string;
-	nodes: Array<{ id: string; name: string; parameters: Record<string, unknown>; webhookId?: string }>;
-	[key: string]: unknown;
-}
-
-const mainWorkflow = JSON.parse(fs.readFileSync(path.join(__dirname, 'workflows', 'maker-checker.json'), 'utf8')) as Workflow;
-
-/** A copy of the workflow under another id, node ids and webhook path, with `edit` applied to its nodes' parameters. */
-function variant(id: string, idPrefix: string, webhookPath: string, edit: (name: string, parameters: Record<string, unknown>) => void): Workflow {
-	const copy = JSON.parse(JSON.stringify(mainWorkflow)) as Workflow;
-	copy.id = id;
-	copy.name = `${mainWorkflow.name}: ${webhookPath}`;
-	for (const node of copy.nodes) {
-		node.id = idPrefix + node.id.slice(idPrefix.length);
-		if (node.webhookId) node.webhookId = idPrefix + node.webhookId.slice(idPrefix.length);
-		if (node.name === 'Receive Change') node.parameters.path = webhookPath;
-		edit(node.name, node.parameters);
-	}
-	return copy;
-}
-
-const expiringWorkflow = variant('mcGateExpiry0001', 'c2', 'maker-checker-expiry', (name, parameters) => {
+const mainWorkflow = gateTestWorkflow();
+const expiringWorkflow = gateWorkflowVariant('mcGateExpiry0001', 'c2', 'maker-checker-expiry', (node) => {
 	// About one second to answer.
-	if (name === 'Evaluate Change') parameters.options = { approvalValidForHours: 0.0003 };
+	if (node.name === 'Evaluate Change') node.parameters.options = { approvalValidForHours: 0.0003 };
 });
-const timeoutWorkflow = variant('mcGateTimeout001', 'c3', 'maker-checker-timeout', (name, parameters) => {
-	if (name === 'Wait for Checker') Object.assign(parameters, { limitWaitTime: true, limitType: 'afterTimeInterval', resumeAmount: 2, resumeUnit: 'seconds' });
+const timeoutWorkflow = gateWorkflowVariant('mcGateTimeout001', 'c3', 'maker-checker-timeout', (node) => {
+	if (node.name === 'Wait for Checker') Object.assign(node.parameters, { limitWaitTime: true, limitType: 'afterTimeInterval', resumeAmount: 2, resumeUnit: 'seconds' });
 });
 
 const sites = (n: number) => Array.from({ length: n }, (_, i) => `site-${String(i + 1).padStart(2, '0')}`);

@@ -25,7 +25,7 @@ import fc from 'fast-check';
 
 import { checkerSignature } from '../../lib/gate';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { codeOf, codesOf, output, ran, submitForm, type Approval, type Execution, type Item } from '../e2e/approvals';
+import { BOB, CAROL, MAKER, codeOf, codesOf, gateCredential, gateWorkflowVariant, output, ran, submitForm, type Approval, type Execution, type GateNode, type GateWorkflow, type Item } from '../e2e/approvals';
 import { createN8nInstance, type HostVersion, type N8nInstance } from '../e2e/harness';
 import { sandboxCredentials } from '../e2e/sandboxCredentials';
 import { reliabilitySeed, reliabilityTally } from './report';
@@ -44,46 +44,18 @@ const CORPUS_EXECUTIONS = 7 * 12;
 const PARALLEL = 4;
 
 const SECRET = randomBytes(32).toString('hex');
-const MAKER = 'alice@msp.example';
-const BOB = 'bob@msp.example';
-const CAROL = 'carol@msp.example';
-const CREDENTIAL = { id: 'gateCred00000001', name: 'Maker/Checker Gate', type: 'mspMakerCheckerApi', data: { signingSecret: SECRET, checkers: `${BOB}\n${CAROL}` } };
-
-interface Node {
-	id: string;
-	name: string;
-	type: string;
-	typeVersion: number;
-	position: number[];
-	parameters: Record<string, unknown>;
-	webhookId?: string;
-	[key: string]: unknown;
-}
-interface Workflow {
-	id: string;
-	name: string;
-	nodes: Node[];
-	connections: Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }>;
-	[key: string]: unknown;
-}
-
-const gateWorkflow = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'e2e', 'workflows', 'maker-checker.json'), 'utf8')) as Workflow;
+const CREDENTIAL = gateCredential(SECRET);
 
 /**
- * The e2e gate workflow under another id, node ids and webhook path, with `edit` applied to its nodes' parameters.
- * Its webhook answers with the new execution's id (Respond to Webhook right after it), so that attempts running
- * side by side each know their execution.
+ * The gate test workflow under another id, node ids and webhook path, with `edit` applied to its nodes. Its webhook
+ * answers with the new execution's id (Respond to Webhook right after it), so that attempts running side by side each
+ * know their execution.
  */
-function variant(id: string, idPrefix: string, webhookPath: string, edit: (node: Node) => void = () => undefined): Workflow {
-	const copy = JSON.parse(JSON.stringify(gateWorkflow)) as Workflow;
-	copy.id = id;
-	copy.name = `${gateWorkflow.name}: ${webhookPath}`;
-	for (const node of copy.nodes) {
-		node.id = idPrefix + node.id.slice(idPrefix.length);
-		if (node.webhookId) node.webhookId = idPrefix + node.webhookId.slice(idPrefix.length);
-		if (node.name === 'Receive Change') Object.assign(node.parameters, { path: webhookPath, responseMode: 'responseNode' });
+function variant(id: string, idPrefix: string, webhookPath: string, edit: (node: GateNode) => void = () => undefined): GateWorkflow {
+	const copy = gateWorkflowVariant(id, idPrefix, webhookPath, (node) => {
+		if (node.name === 'Receive Change') node.parameters.responseMode = 'responseNode';
 		edit(node);
-	}
+	});
 	copy.nodes.push({
 		id: `${idPrefix}000000-0000-4000-8000-0000000000e1`.slice(0, 36),
 		name: 'Answer Execution Id',
@@ -263,7 +235,7 @@ describe(`approvals on n8n ${VERSION}`, () => {
 	const execution = (id: string) => n8n.publicApi<Execution>('GET', `/executions/${id}?includeData=true`);
 
 	/** POSTs a change to a workflow's webhook; returns the execution it started (its id comes back in the answer). */
-	async function submitChange(workflow: Workflow, body: Record<string, unknown>): Promise<string> {
+	async function submitChange(workflow: GateWorkflow, body: Record<string, unknown>): Promise<string> {
 		// 2.41 registers the webhooks of published workflows shortly after the server reports ready: retry a 404.
 		return until('the webhook to start an execution', async () => {
 			const res = await n8n.request(`/webhook/${PATHS.get(workflow.id)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
