@@ -455,10 +455,17 @@ export class N8nInstance {
 
 	/** `n8n import:workflow`; keeps `workflow.id` (generated when missing) and returns it. Re-import overwrites. */
 	async importWorkflow(workflow: Record<string, unknown>): Promise<string> {
-		const id = typeof workflow.id === 'string' && workflow.id ? workflow.id : randomBytes(8).toString('hex');
-		const wf = { name: id, active: false, connections: {}, settings: {}, ...workflow, id };
-		await this.cliOk(['import:workflow', `--input=${this.tmpFile('workflow', wf)}`]);
-		return id;
+		return (await this.importWorkflows([workflow]))[0];
+	}
+
+	/** Several workflows in one `n8n import:workflow` (each n8n command is a new process: seconds); their ids in order. */
+	async importWorkflows(workflows: Array<Record<string, unknown>>): Promise<string[]> {
+		const prepared = workflows.map((workflow) => {
+			const id = typeof workflow.id === 'string' && workflow.id ? workflow.id : randomBytes(8).toString('hex');
+			return { name: id, active: false, connections: {}, settings: {}, ...workflow, id };
+		});
+		await this.cliOk(['import:workflow', `--input=${this.tmpFile('workflows', prepared)}`]);
+		return prepared.map((wf) => wf.id);
 	}
 
 	/**

@@ -23,7 +23,11 @@ export const WORKFLOW_CREDENTIAL_IDS = {
 	makerChecker: 'gateCred00000001',
 } as const;
 
-export function sandboxCredentials(sandbox: Sandbox): ImportedCredential[] {
+/**
+ * `notionPace`: the Notion credential's `requestsPerSecond` and `burst` instead of Notion's 3 (for a sandbox whose
+ * Notion emulator is set to the same pace, where pacing is not what the test is about).
+ */
+export function sandboxCredentials(sandbox: Sandbox, options: { notionPace?: number } = {}): ImportedCredential[] {
 	const out: ImportedCredential[] = [];
 	const { urls, credentials } = sandbox;
 	if (urls.unifi) {
@@ -50,7 +54,7 @@ export function sandboxCredentials(sandbox: Sandbox): ImportedCredential[] {
 			id: WORKFLOW_CREDENTIAL_IDS.notion,
 			name: 'Notion',
 			type: 'mspNotionApi',
-			data: { token: credentials.notionToken, baseUrl: urls.notion, notionVersion: '2025-09-03', requestsPerSecond: 3, burst: 3 },
+			data: { token: credentials.notionToken, baseUrl: urls.notion, notionVersion: '2025-09-03', requestsPerSecond: options.notionPace ?? 3, burst: options.notionPace ?? 3 },
 		});
 	}
 	if (urls.hubspot) {

@@ -19,8 +19,6 @@
  * The corpus is drawn with `fc.sample` (no shrinking: a failure names its case, kind and execution instead).
  */
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import fc from 'fast-check';
 
 import { checkerSignature } from '../../lib/gate';
@@ -206,10 +204,7 @@ describe(`approvals on n8n ${VERSION}`, () => {
 		await n8n.importCredentials([CREDENTIAL, ...sandboxCredentials(sandbox).filter((c) => c.id !== CREDENTIAL.id)]);
 		// One import (one n8n process instead of four); published through the running server's public API, which
 		// registers their webhooks at once (a `publish:workflow` process each would cost more than the corpus).
-		const file = path.join(n8n.userFolder, 'rel-approvals-workflows.json');
-		fs.writeFileSync(file, JSON.stringify(WORKFLOWS.map((w) => ({ active: false, ...w }))));
-		const imported = await n8n.cli(['import:workflow', `--input=${file}`]);
-		if (imported.code !== 0) throw new Error(`import:workflow exited ${imported.code}: ${imported.stderr.slice(-1000)}`);
+		await n8n.importWorkflows(WORKFLOWS);
 		await n8n.startServer();
 		for (const wf of WORKFLOWS) await n8n.publicApi('POST', `/workflows/${wf.id}/activate`);
 	}, 15 * 60_000);

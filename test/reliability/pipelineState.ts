@@ -61,15 +61,11 @@ export async function startPipelineWorld(): Promise<PipelineWorld> {
 	try {
 		seedWorkspace(sandbox.notion!, sandbox.world, WORKSPACE_NOW);
 		n8n = await createN8nInstance(RELIABILITY_HOST);
-		const credentials = sandboxCredentials(sandbox).map((c) => (c.type === 'mspNotionApi' ? { ...c, data: { ...c.data, ...NOTION_TEST_RATE } } : c));
+		const credentials = sandboxCredentials(sandbox, { notionPace: NOTION_TEST_RATE.requestsPerSecond });
 		await n8n.importCredentials(credentials);
 		const workflows = { customerStatus: bundledWorkflow(PIPELINES.customerStatus.file), dailyHealth: bundledWorkflow(PIPELINES.dailyHealth.file) };
-		// One `n8n import:workflow --separate` for all three (each n8n command costs seconds); the pipelines name the
-		// bundled error logger as their Error Workflow.
-		const dir = fs.mkdtempSync(path.join(n8n.userFolder, 'workflows-'));
-		for (const wf of [bundledWorkflow('ops-error-logger.json'), ...Object.values(workflows)]) fs.writeFileSync(path.join(dir, `${wf.id}.json`), JSON.stringify({ active: false, ...wf }));
-		const imported = await n8n.cli(['import:workflow', '--separate', `--input=${dir}`]);
-		if (imported.code !== 0) throw new Error(`n8n import:workflow --separate failed (${imported.code}): ${imported.stderr.slice(-2000)}`);
+		// One import for all three; the pipelines name the bundled error logger as their Error Workflow.
+		await n8n.importWorkflows([bundledWorkflow('ops-error-logger.json'), ...Object.values(workflows)]);
 		const instance = n8n;
 		return {
 			sandbox,

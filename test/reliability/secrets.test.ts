@@ -118,7 +118,7 @@ describe(`secrets on n8n ${VERSION}`, () => {
 		// the two pipelines that write a row per site would take most of the time budget.
 		sandbox = await startSandbox({ credentials: CANARIES, emulator: { notion: { rateLimits: { default: { kind: 'bucket', ratePerSec: 40, burst: 40 } } } } });
 		n8n = await createN8nInstance(VERSION);
-		const fast = sandboxCredentials(sandbox).map((c) => (c.type === 'mspNotionApi' ? { ...c, data: { ...c.data, requestsPerSecond: 40, burst: 40 } } : c));
+		const fast = sandboxCredentials(sandbox, { notionPace: 40 });
 		const credentials = inputFile('credentials.json', fast);
 		try {
 			await cli('import:credentials', ['import:credentials', `--input=${credentials}`]);

@@ -6,8 +6,6 @@
  * One more case: the n8n node process's resident memory after run 50 is at most 10 % above what it was after run 5.
  * test/reliability/README.md ("Area soak") has the interval, the rule and the figures measured.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 
 import { createN8nInstance, freePort, poll, type N8nInstance } from '../e2e/harness';
 import { bundledWorkflow, type BundledWorkflow } from '../e2e/pipelines';
@@ -101,14 +99,10 @@ describe(`soak: Customer Status Sync on its schedule in one n8n ${HOST} process`
 		const notionPace: RateLimitConfig = { kind: 'bucket', ratePerSec: NOTION_PACE, burst: NOTION_PACE };
 		sandbox = await startSandbox({ services: ['unifi', 'ninjaone', 'notion', 'hubspot', 'supabase'], emulator: { unifi, notion: { rateLimits: { default: notionPace } } } });
 		n8n = await createN8nInstance(HOST);
-		const credentials = sandboxCredentials(sandbox).map((c) => (c.type === 'mspNotionApi' ? { ...c, data: { ...c.data, requestsPerSecond: NOTION_PACE, burst: NOTION_PACE } } : c));
+		const credentials = sandboxCredentials(sandbox, { notionPace: NOTION_PACE });
 		await n8n.importCredentials(credentials);
-		// Both workflows in one `n8n import:workflow` (each CLI call is a new n8n process: seconds on a busy machine).
-		// The pipeline names the bundled error logger as its Error Workflow.
-		const file = path.join(n8n.userFolder, 'soak-workflows.json');
-		fs.writeFileSync(file, JSON.stringify([errorLogger, workflow]));
-		const imported = await n8n.cli(['import:workflow', `--input=${file}`]);
-		if (imported.code !== 0) throw new Error(`n8n import:workflow exited ${imported.code}:\n${imported.stdout.slice(-2000)}\n${imported.stderr.slice(-2000)}`);
+		// Both workflows in one import; the pipeline names the bundled error logger as its Error Workflow.
+		await n8n.importWorkflows([errorLogger, workflow]);
 	}, 15 * 60_000);
 
 	afterAll(async () => {
