@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ApprovalRequest } from '../../nodes/MakerCheckerGate/actions/common';
+import type { BundledNode } from './pipelines';
 
 /** The people of the gate test workflow: the maker and the two checkers its credential allows. */
 export const MAKER = 'alice@msp.example';
@@ -17,15 +18,10 @@ export function gateCredential(signingSecret: string) {
 	return { id: 'gateCred00000001', name: 'Maker/Checker Gate', type: 'mspMakerCheckerApi', data: { signingSecret, checkers: `${BOB}\n${CAROL}` } };
 }
 
-export interface GateNode {
-	id: string;
-	name: string;
-	type: string;
+/** A node of the gate test workflow: a workflow node as the bundled ones are read, with what the copies set. */
+export interface GateNode extends BundledNode {
 	typeVersion: number;
 	position: number[];
-	parameters: Record<string, unknown>;
-	webhookId?: string;
-	[key: string]: unknown;
 }
 
 export interface GateWorkflow {
