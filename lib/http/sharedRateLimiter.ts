@@ -30,6 +30,8 @@ local interval = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local now = tonumber(ARGV[3])
 if not now then
+  -- Redis 3.2 to 4 replicate whole scripts unless told otherwise, and refuse writes after TIME; 5+ replicate effects.
+  if redis.replicate_commands then redis.replicate_commands() end
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 end
@@ -53,6 +55,8 @@ local interval = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local now = tonumber(ARGV[3])
 if not now then
+  -- Redis 3.2 to 4 replicate whole scripts unless told otherwise, and refuse writes after TIME; 5+ replicate effects.
+  if redis.replicate_commands then redis.replicate_commands() end
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 end
