@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import {
 	credentialKey,
 	getRateLimiter,
@@ -35,8 +36,8 @@ function newPrefix(): string {
 	return prefix;
 }
 
-function store(prefix: string, settings: RedisSettings = REDIS, warnings: string[] = []): RedisRateLimitStore {
-	const created = new RedisRateLimitStore(settings, prefix, { warn: (m) => warnings.push(m) });
+function store(prefix: string, settings: RedisSettings = REDIS, warnings: string[] = [], now?: () => number): RedisRateLimitStore {
+	const created = new RedisRateLimitStore(settings, prefix, { warn: (m) => warnings.push(m), now });
 	stores.push(created);
 	return created;
 }
@@ -206,6 +207,39 @@ describe('shared buckets in Redis', () => {
 		expect(down.fallbacks).toBeGreaterThanOrEqual(3);
 		expect(down.lastProblem ?? '').not.toContain(password);
 	});
+
+	it('does not hang on a Redis that accepts connections but never answers, and tries again after a cool-down', async () => {
+		const sockets: net.Socket[] = [];
+		let connections = 0;
+		const silent = net.createServer((socket) => {
+			connections += 1;
+			sockets.push(socket);
+		});
+		await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+		const port = (silent.address() as net.AddressInfo).port;
+		try {
+			let clock = 1_000_000;
+			const warnings: string[] = [];
+			const hung = store(newPrefix(), { ...REDIS, port }, warnings, () => clock);
+			const worker = new SharedRateLimiter(new TokenBucket({ requestsPerSecond: 100, burst: 1 }), hung, hung.key('notion', 'cred', 'default'));
+			let started = performance.now();
+			expect(await worker.acquire()).toBe(1);
+			// Bounded by the command timeout (2 s), then paced in process.
+			expect(performance.now() - started).toBeLessThan(2_600);
+			expect(warnings).toHaveLength(1);
+			started = performance.now();
+			await worker.acquire();
+			expect(performance.now() - started).toBeLessThan(100);
+			expect(connections).toBe(1);
+			clock += 30_000;
+			await worker.acquire();
+			expect(connections).toBe(2);
+			expect(hung.fallbacks).toBe(3);
+		} finally {
+			for (const socket of sockets) socket.destroy();
+			await new Promise((resolve) => silent.close(resolve));
+		}
+	}, 15_000);
 
 	it('does not show the password of a Redis URL either', async () => {
 		const password = 'Url-Secret-Pa55';
