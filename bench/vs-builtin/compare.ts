@@ -58,8 +58,8 @@ export interface ServiceComparison {
 	pacing: Pacing;
 	runs: Partial<Record<'empty' | 'rerun' | 'changed', { builtin: RunMeasure; package: RunMeasure }>>;
 	unpaced: Partial<Record<'noRetry' | 'retryOnFail', RunMeasure>>;
-	/** built-in / package, per run: calls, writes, wall time. */
-	ratios: Partial<Record<'empty' | 'rerun' | 'changed', { calls: number | null; writes: number | null; wallSeconds: number | null }>>;
+	/** built-in / package, per run: calls, write calls, records written, execution time (null when the package's is 0). */
+	ratios: Partial<Record<'empty' | 'rerun' | 'changed', { calls: number | null; writeCalls: number | null; recordsWritten: number | null; wallSeconds: number | null }>>;
 }
 
 export interface CompareOptions {
@@ -120,6 +120,10 @@ function failure(result: ExecutionResult): string | undefined {
 	if (result.status === 'success') return undefined;
 	const e = result.error;
 	return [e?.node?.name, e?.message, e?.description].filter(Boolean).join(': ').slice(0, 300) || result.status;
+}
+
+function ratios(builtin: RunMeasure, pkg: RunMeasure): ServiceComparison['ratios']['empty'] {
+	return { calls: ratio(builtin.calls, pkg.calls), writeCalls: ratio(builtin.writes, pkg.writes), recordsWritten: ratio(builtin.recordsWritten, pkg.recordsWritten), wallSeconds: ratio(builtin.wallSeconds, pkg.wallSeconds) };
 }
 
 function duplicatesOf(keys: string[]): number {
@@ -204,7 +208,7 @@ function planNotion(sandbox: Sandbox, opts: CompareOptions, runs: Set<RunName>, 
 				const builtin = await measure(n8n, `${run}: built-in pattern`, run === 'changed' ? wf.builtinChanged : wf.builtin, builtinDb.dataSourceId, input);
 				const pkg = await measure(n8n, `${run}: Notion Sync`, run === 'changed' ? wf.packageChanged : wf.package, packageDb.dataSourceId, input);
 				out.runs[run as 'empty'] = { builtin, package: pkg };
-				out.ratios[run as 'empty'] = { calls: ratio(builtin.calls, pkg.calls), writes: ratio(builtin.writes, pkg.writes), wallSeconds: ratio(builtin.wallSeconds, pkg.wallSeconds) };
+				out.ratios[run as 'empty'] = ratios(builtin, pkg);
 			}
 			if (runs.has('unpaced')) out.unpaced.noRetry = await measure(n8n, 'built-in pattern, unpaced', wf.unpaced, unpacedDb.dataSourceId, rows);
 			if (runs.has('unpacedRetry')) out.unpaced.retryOnFail = await measure(n8n, 'built-in pattern, unpaced, Retry On Fail', wf.unpacedRetry, retryDb.dataSourceId, rows);
@@ -278,7 +282,7 @@ async function planHubSpot(sandbox: Sandbox, opts: CompareOptions, runs: Set<Run
 				setScores(before);
 				const pkg = await measure(n8n, `${run}: HubSpot node upsert`, run === 'changed' ? wf.packageChanged : wf.package, input);
 				out.runs[run as 'empty'] = { builtin, package: pkg };
-				out.ratios[run as 'empty'] = { calls: ratio(builtin.calls, pkg.calls), writes: ratio(builtin.writes, pkg.writes), wallSeconds: ratio(builtin.wallSeconds, pkg.wallSeconds) };
+				out.ratios[run as 'empty'] = ratios(builtin, pkg);
 			}
 			if (runs.has('unpaced')) out.unpaced.noRetry = await measure(n8n, 'built-in pattern, unpaced', wf.unpaced, rows.map((r) => ({ ...r, score: r.score + 1 })));
 			if (runs.has('unpacedRetry')) out.unpaced.retryOnFail = await measure(n8n, 'built-in pattern, unpaced, Retry On Fail', wf.unpacedRetry, rows.map((r) => ({ ...r, score: r.score + 2 })));

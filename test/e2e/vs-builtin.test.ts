@@ -34,7 +34,7 @@ describe('vs-builtin benchmark harness on n8n 2.8.4', () => {
 		expect(rerun.builtin.byRoute).toEqual({ 'POST /v1/databases/:id/query': 1, 'PATCH /v1/pages/:id': ROWS });
 		expect(rerun.package.writes).toBe(0);
 		expect(rerun.package.calls).toBe(2);
-		expect(notion.ratios.rerun).toMatchObject({ calls: (1 + ROWS) / 2, writes: null });
+		expect(notion.ratios.rerun).toMatchObject({ calls: (1 + ROWS) / 2, writeCalls: null, recordsWritten: null });
 
 		const hs = result.hubspot!.runs.rerun!;
 		expect(result.hubspot!.runs.empty).toBeUndefined();
