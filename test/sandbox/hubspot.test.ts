@@ -396,4 +396,57 @@ describe('HubSpotEmulator', () => {
 		expect(hs.requestLog.at(-1)).toMatchObject({ status: 502, fault: 'injected 502' });
 		expect((await call('GET', '/crm/v3/objects/companies')).status).toBe(200);
 	});
+
+	describe('legacy Companies v2 (n8n built-in HubSpot node)', () => {
+		it('pages the same companies as v3 with offset / has-more, properties as {value, versions}, limit <= 250', async () => {
+			const first = await call('GET', '/companies/v2/companies/paged?limit=3&properties=name&properties=domain');
+			expect(first.status).toBe(200);
+			expect(first.body['has-more']).toBe(true);
+			expect(first.body.companies).toHaveLength(3);
+			const c0 = first.body.companies[0];
+			expect(c0).toMatchObject({ companyId: expect.any(Number), isDeleted: false, properties: { name: { value: 'Acme Dental LLC', source: 'API' }, domain: { value: 'acmedental.example' } } });
+			expect(Object.keys(c0.properties).sort()).toEqual(['domain', 'name']);
+			expect(c0.properties.name.versions[0]).toMatchObject({ name: 'name', value: 'Acme Dental LLC' });
+			const rest = await call('GET', `/companies/v2/companies/paged?limit=250&offset=${first.body.offset}`);
+			expect(rest.body['has-more']).toBe(false);
+			expect(rest.body.companies).toHaveLength(1);
+			const v3 = await call('GET', '/crm/v3/objects/companies?limit=100');
+			expect([...first.body.companies, ...rest.body.companies].map((c: { companyId: number }) => String(c.companyId))).toEqual(v3.body.results.map((c: { id: string }) => c.id));
+			expect((await call('GET', '/companies/v2/companies/paged?limit=251')).status).toBe(400);
+			expect((await call('GET', '/companies/v2/companies/paged?limit=0')).status).toBe(400);
+		});
+
+		it('PUT updates the v3 record; unknown properties and bodies that are not [{name, value}] are refused in the v2 form; unknown ids are 404', async () => {
+			const id = [...hs.objects.companies.keys()][1];
+			const put = await call('PUT', `/companies/v2/companies/${id}`, { properties: [{ name: 'city', value: 'Sacramento' }] });
+			expect(put.status).toBe(200);
+			expect(put.body.properties.city.value).toBe('Sacramento');
+			const v3 = await call('GET', `/crm/v3/objects/companies/${id}?properties=city`);
+			expect(v3.body.properties.city).toBe('Sacramento');
+			const bad = await call('PUT', `/companies/v2/companies/${id}`, { properties: [{ name: 'no_such_prop', value: '1' }] });
+			expect(bad.status).toBe(400);
+			expect(bad.body).toMatchObject({ status: 'error', message: 'Property values were not valid', validationResults: [{ isValid: false, error: 'PROPERTY_DOESNT_EXIST', name: 'no_such_prop' }] });
+			expect((await call('PUT', `/companies/v2/companies/${id}`, { properties: { city: 'x' } })).status).toBe(400);
+			const missing = await call('PUT', '/companies/v2/companies/123', { properties: [{ name: 'city', value: 'x' }] });
+			expect(missing.status).toBe(404);
+			expect(missing.body).toMatchObject({ status: 'error', message: 'resource not found' });
+			expect((await call('GET', `/companies/v2/companies/${id}`)).body.companyId).toBe(Number(id));
+			expect(hs.writeRequests()).toBe(4);
+		});
+
+		it('POST creates a company v3 sees, refuses a second company with the same domain, and counts against the same ten-secondly limit as v3', async () => {
+			const created = await call('POST', '/companies/v2/companies', { properties: [{ name: 'name', value: 'Dune Dental' }, { name: 'domain', value: 'dunedental.example' }] });
+			expect(created.status).toBe(200);
+			const v3 = await call('GET', `/crm/v3/objects/companies/${created.body.companyId}`);
+			expect(v3.body.properties).toMatchObject({ name: 'Dune Dental', domain: 'dunedental.example' });
+			const dup = await call('POST', '/companies/v2/companies', { properties: [{ name: 'domain', value: 'dunedental.example' }] });
+			expect(dup.status).toBe(409);
+			expect(v3.headers.get('x-hubspot-ratelimit-remaining')).toBe('98');
+			for (let i = 0; i < 97; i++) await call('GET', '/companies/v2/companies/paged?limit=1');
+			const limited = await call('GET', '/crm/v3/objects/companies?limit=1');
+			expect(limited.status).toBe(429);
+			expect(limited.body.policyName).toBe('TEN_SECONDLY_ROLLING');
+			expect((await call('GET', '/companies/v2/companies/paged?limit=1')).status).toBe(429);
+		});
+	});
 });

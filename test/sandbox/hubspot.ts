@@ -2,7 +2,8 @@ import { Emulator, bearerToken, createRng, HttpError, randomId, type EmulatorOpt
 import { SANDBOX_CREDENTIALS } from './credentials';
 
 /**
- * HubSpot CRM v3 emulator: companies and contacts (list, get, update, create, archive, batch read/create/update/
+ * HubSpot CRM v3 emulator (and the legacy Companies v2 routes n8n's built-in HubSpot node calls, over the same
+ * companies and rate limits): companies and contacts (list, get, update, create, archive, batch read/create/update/
  * upsert/archive, search), property definitions and property groups. Seeded from the world: one company per site
  * (unique domain) and a couple of contacts per company. The contract it follows, with sources, is docs/hubspot.md;
  * what public sources leave open is an option here.
@@ -90,6 +91,10 @@ export interface PropertyDefinition {
 }
 
 const SEED_TIME = Date.parse('2024-01-15T09:00:00.000Z');
+/** The account id v2 responses carry (any number; HubSpot's is the portal of the token). */
+const HUBSPOT_PORTAL_ID = 62515;
+/** The v2 paged list's maximum `limit` (legacy reference, "Get all companies": default 100, maximum 250). */
+const V2_MAX_LIMIT = 250;
 const TYPES: ObjectType[] = ['companies', 'contacts'];
 const SINGULAR: Record<ObjectType, string> = { companies: 'COMPANY', contacts: 'CONTACT' };
 const DEFAULT_PROPS: Record<ObjectType, string[]> = {
@@ -244,6 +249,12 @@ export class HubSpotEmulator extends Emulator {
 			this.route('GET', `/crm/v3/properties/${type}/groups/:name`, (req) => this.getGroup(type, req));
 			this.route('GET', `/crm/v3/properties/${type}/:name`, (req) => this.getProperty(type, req));
 		}
+		// Legacy Companies v2 (what n8n's built-in HubSpot node calls), over the same companies as v3 and in the same
+		// rate-limit buckets: HubSpot states its limits per app and account, not per endpoint (docs/builtin-nodes.md).
+		this.route('GET', '/companies/v2/companies/paged', (req) => this.v2List(req));
+		this.route('POST', '/companies/v2/companies', (req) => this.v2Create(req));
+		this.route('GET', '/companies/v2/companies/:id', (req) => this.v2Get(req));
+		this.route('PUT', '/companies/v2/companies/:id', (req) => this.v2Update(req));
 	}
 
 	// ------------------------------------------------------------------ config
@@ -958,5 +969,87 @@ export class HubSpotEmulator extends Emulator {
 		});
 		this.properties[type].set(name, def);
 		return { status: 201, body: def };
+	}
+
+	// ------------------------------------------------------------------ legacy Companies v2
+
+	/**
+	 * A company as the v2 API renders it: numeric `companyId`, and each property as `{value, timestamp, source,
+	 * sourceId, versions}` (legacy reference, "Create a company" response example; docs/builtin-nodes.md [H2]).
+	 */
+	private v2View(obj: CrmObject, only?: string[]): Record<string, unknown> {
+		const timestamp = Date.parse(obj.updatedAt);
+		const properties: Record<string, unknown> = {};
+		for (const [name, value] of Object.entries(obj.properties)) {
+			if (value === null || (only && !only.includes(name))) continue;
+			properties[name] = { value, timestamp, source: 'API', sourceId: null, versions: [{ name, value, timestamp, source: 'API', sourceVid: [] }] };
+		}
+		return { portalId: HUBSPOT_PORTAL_ID, companyId: Number(obj.id), isDeleted: obj.archived, properties, additionalDomains: [], stateChanges: [], mergeAudits: [] };
+	}
+
+	private v2Error(status: number, message: string, extra: Record<string, unknown> = {}): HttpError {
+		return new HttpError({ status, body: { status: 'error', message, correlationId: this.correlationId(), ...extra, requestId: this.correlationId() } });
+	}
+
+	/**
+	 * v2 bodies carry `properties: [{name, value}]`. The values go through the same checks as v3 writes; a refusal is
+	 * answered in the v2 form, `validationResults: [{isValid, message, error, name}]`.
+	 */
+	private v2Props(req: SandboxRequest): Record<string, string | null> {
+		const body = req.body as { properties?: unknown } | undefined;
+		const list = body?.properties;
+		if (!Array.isArray(list) || list.some((p) => !p || typeof p !== 'object' || typeof (p as { name?: unknown }).name !== 'string')) {
+			throw this.v2Error(400, 'Invalid input JSON: properties must be an array of {name, value}');
+		}
+		const record: Record<string, unknown> = {};
+		for (const p of list as Array<{ name: string; value?: unknown }>) record[p.name] = p.value ?? null;
+		try {
+			return this.cleanProps('companies', record);
+		} catch (error) {
+			const problems = (((error as HttpError).response?.body ?? {}) as { errors?: Array<{ message: string; code?: string; context?: { propertyName?: string[] } }> }).errors ?? [];
+			throw this.v2Error(400, 'Property values were not valid', {
+				validationResults: problems.map((p) => ({ isValid: false, message: p.message, error: p.code, name: p.context?.propertyName?.[0] })),
+			});
+		}
+	}
+
+	private v2Find(req: SandboxRequest): CrmObject {
+		const obj = /^\d+$/.test(req.params.id) ? this.objects.companies.get(req.params.id) : undefined;
+		if (!obj || obj.archived) throw this.v2Error(404, 'resource not found');
+		return obj;
+	}
+
+	/** `GET /companies/v2/companies/paged`: `limit` 1..250 (default 100), `offset` = the last companyId seen, `has-more`. */
+	private v2List(req: SandboxRequest): SandboxResponse {
+		const raw = req.query.get('limit');
+		const limit = raw === null || raw === '' ? 100 : Number(raw);
+		if (!Number.isInteger(limit) || limit < 1 || limit > V2_MAX_LIMIT) throw this.v2Error(400, `limit must be between 1 and ${V2_MAX_LIMIT}`);
+		const offset = Number(req.query.get('offset') ?? '0');
+		if (!Number.isFinite(offset) || offset < 0) throw this.v2Error(400, 'offset must be a company id');
+		const props = this.queryList(req, 'properties') ?? [];
+		const all = [...this.objects.companies.values()].filter((o) => !o.archived && Number(o.id) > offset).sort((a, b) => Number(a.id) - Number(b.id));
+		const page = all.slice(0, limit);
+		const last = page[page.length - 1];
+		return { status: 200, body: { companies: page.map((o) => this.v2View(o, props)), 'has-more': all.length > limit, offset: last ? Number(last.id) : offset } };
+	}
+
+	private v2Get(req: SandboxRequest): SandboxResponse {
+		return { status: 200, body: this.v2View(this.v2Find(req)) };
+	}
+
+	private v2Create(req: SandboxRequest): SandboxResponse {
+		const props = this.v2Props(req);
+		const c = this.conflict('companies', props);
+		if (c) throw this.v2Error(409, `A company with ${c.prop} ${c.obj.properties[c.prop]} already exists. Existing ID: ${c.obj.id}`);
+		return { status: 200, body: this.v2View(this.insert('companies', props)) };
+	}
+
+	private v2Update(req: SandboxRequest): SandboxResponse {
+		const obj = this.v2Find(req);
+		const props = this.v2Props(req);
+		const c = this.conflict('companies', props, obj.id);
+		if (c) throw this.v2Error(409, `A company with ${c.prop} ${c.obj.properties[c.prop]} already exists. Existing ID: ${c.obj.id}`);
+		this.apply(obj, 'companies', props);
+		return { status: 200, body: this.v2View(obj) };
 	}
 }

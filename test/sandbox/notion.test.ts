@@ -517,6 +517,51 @@ describe('NotionEmulator', () => {
 		expect(modern.body.code).toBe('invalid_request_url');
 	});
 
+	it("serves the requests n8n's built-in Notion node sends at Notion-Version 2021-08-16 (docs/builtin-nodes.md) over the same rows", async () => {
+		const { databaseId, dataSourceId } = await createDb();
+		const v = { 'Notion-Version': '2021-08-16', authorization: `Bearer ${TOKEN} ` };
+		const db = await raw('GET', `/v1/databases/${databaseId}`, undefined, v);
+		expect(db.status).toBe(200);
+		expect(db.body.properties.Name.type).toBe('title');
+		expect(db.body.data_sources).toBeUndefined();
+		const created = await raw('POST', '/v1/pages', { parent: { database_id: databaseId }, properties: { Name: { title: [{ text: { content: 'srv-1' } }] }, Notes: { rich_text: [{ text: { content: 'n' } }] }, Score: { type: 'number', number: 7 }, Kind: { type: 'select', select: { name: 'Server' } } }, children: [] }, v);
+		expect(created.status).toBe(200);
+		expect(created.body.parent).toEqual({ type: 'database_id', database_id: databaseId });
+		const patched = await raw('PATCH', `/v1/pages/${created.body.id}`, { properties: { Score: { type: 'number', number: 8 } } }, v);
+		expect(patched.status).toBe(200);
+		// The node's Return All: no page_size, `sorts: []`, loops while has_more !== false (so has_more must be a boolean).
+		const query = await raw('POST', `/v1/databases/${databaseId}/query`, { sorts: [] }, v);
+		expect(query.status).toBe(200);
+		expect(query.body.has_more).toBe(false);
+		expect(query.body.results.map((r: Any) => r.properties.Score.number)).toEqual([8]);
+		expect(em.rows(dataSourceId).map((r) => r.properties)).toEqual([expect.objectContaining({ Name: 'srv-1', Score: 8, Kind: 'Server' })]);
+		// The strictness is the same as at 2025-09-03: page_size over 100 and unknown properties are refused.
+		expect((await raw('POST', `/v1/databases/${databaseId}/query`, { page_size: 101 }, v)).body.code).toBe('validation_error');
+		const unknown = await raw('POST', '/v1/pages', { parent: { database_id: databaseId }, properties: { Nope: { rich_text: [] } } }, v);
+		expect(unknown.status).toBe(400);
+		expect(unknown.body.code).toBe('validation_error');
+		// Versions Notion does not serve are refused.
+		expect((await raw('GET', `/v1/databases/${databaseId}`, undefined, { 'Notion-Version': '2021-08-15' })).body.code).toBe('validation_error');
+	});
+
+	it('fails database read, write, query and page create by database_id before 2025-09-03 once the database has a second data source', async () => {
+		const { databaseId, dataSourceId } = await createDb();
+		em.seedDataSource(databaseId, { name: 'Archive', properties: { Name: { title: {} } } });
+		const v = { 'Notion-Version': '2021-08-16' };
+		for (const [method, path, body] of [
+			['GET', `/v1/databases/${databaseId}`, undefined],
+			['PATCH', `/v1/databases/${databaseId}`, { title: [{ text: { content: 'x' } }] }],
+			['POST', `/v1/databases/${databaseId}/query`, {}],
+			['POST', '/v1/pages', { parent: { database_id: databaseId }, properties: { Name: { title: [] } } }],
+		] as Array<[string, string, unknown]>) {
+			const res = await raw(method, path, body, v);
+			expect([method, path, res.status, res.body.code]).toEqual([method, path, 400, 'validation_error']);
+		}
+		// At 2025-09-03 the data sources stay reachable.
+		expect((await raw('POST', `/v1/data_sources/${dataSourceId}/query`, {})).status).toBe(200);
+		expect((await raw('GET', `/v1/databases/${databaseId}`)).body.data_sources).toHaveLength(2);
+	});
+
 	describe('strict like Notion (documented contract)', () => {
 		it('caps one query at the per-query result limit: has_more ends, every page says incomplete, a new filter starts a new budget', async () => {
 			const small = new NotionEmulator({ rateLimits: { default: null }, queryResultLimit: 5, timestampPrecisionMs: 1 });

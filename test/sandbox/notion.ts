@@ -554,6 +554,22 @@ export class NotionEmulator extends Emulator {
 	}
 
 	/**
+	 * Add a data source to an existing database directly (no API call, not counted): what a user does in the Notion
+	 * app to make a multi-source database. `properties` uses the API's create syntax.
+	 */
+	seedDataSource(databaseId: string, input: { name: string; properties: Record<string, unknown> }): { dataSourceId: string } {
+		const db = this.databases.get(normalizeId(databaseId) ?? databaseId);
+		if (!db) throw new Error(`seedDataSource: no database ${databaseId}`);
+		const now = this.stamp();
+		const ds: DataSourceRecord = { id: this.uuid(), databaseId: db.id, name: input.name, props: [], createdTime: now, lastEditedTime: now, inTrash: false, pageIds: [], version: 0, colorIndex: 0, indexes: new Map() };
+		for (const [name, raw] of Object.entries(input.properties)) ds.props.push(this.parsePropSchema(name, raw, `properties.${name}`, undefined, ds));
+		if (!ds.props.some((p) => p.type === 'title')) ds.props.unshift({ id: 'title', name: 'Name', type: 'title', config: {}, description: null });
+		db.dataSourceIds.push(ds.id);
+		this.dataSources.set(ds.id, ds);
+		return { dataSourceId: ds.id };
+	}
+
+	/**
 	 * Insert rows directly (no API call, not counted). Each row maps property names to plain values: strings for
 	 * title/rich_text/url/email/phone_number/select/status, numbers, booleans, string arrays for multi_select and
 	 * relation, ISO strings or {start, end} for dates. Values are validated like API writes.
@@ -1041,14 +1057,27 @@ export class NotionEmulator extends Emulator {
 		return db;
 	}
 
+	/**
+	 * Before 2025-09-03 a database is one data source. The upgrade guide: on a database with a second data source,
+	 * connections on an older version fail on "database read, write, or query" and on creating a page with the
+	 * database as parent. The wording of that error is not documented; this one says what happened.
+	 */
+	private requireSingleSource(db: DatabaseRecord, version: Version): void {
+		if (version < '2025-09-03' && db.dataSourceIds.length > 1) {
+			throw this.validation(`Database ${db.id} has multiple data sources, which Notion-Version ${version} does not support. Use Notion-Version 2025-09-03 and its data source endpoints.`);
+		}
+	}
+
 	private getDatabase(req: SandboxRequest, version: Version): SandboxResponse {
 		const db = this.getDb(req);
+		this.requireSingleSource(db, version);
 		this.stats.reads++;
 		return this.ok(this.renderDatabase(db, version));
 	}
 
 	private updateDatabase(req: SandboxRequest, version: Version): SandboxResponse {
 		const db = this.getDb(req);
+		this.requireSingleSource(db, version);
 		const body = this.body(req);
 		if (body.title !== undefined) {
 			db.title = this.parseRichText(body.title, 'body.title');
@@ -1173,6 +1202,7 @@ export class NotionEmulator extends Emulator {
 
 	private queryDatabase(req: SandboxRequest, version: Version): SandboxResponse {
 		const db = this.getDb(req);
+		this.requireSingleSource(db, version);
 		if (version >= '2025-09-03') {
 			throw this.fail(400, 'invalid_request_url', 'Invalid request URL. Databases are queried through their data sources from API version 2025-09-03: POST /v1/data_sources/{data_source_id}/query.');
 		}
@@ -1860,6 +1890,7 @@ export class NotionEmulator extends Emulator {
 				if (db && db.dataSourceIds.length > 1 && version >= '2025-09-03') {
 					throw this.validation(`Database ${id} has multiple data sources; use parent.data_source_id instead.`);
 				}
+				if (db) this.requireSingleSource(db, version);
 				ds = db ? this.dataSources.get(db.dataSourceIds[0]) : undefined;
 			}
 			const db = ds ? this.databases.get(ds.databaseId) : undefined;
