@@ -31,7 +31,7 @@ export const DEPARTURES = [
 	{
 		rule: '@n8n/community-nodes/no-runtime-dependencies',
 		files: /(^|\/)package\.json$/,
-		why: 'runtime dependencies (@notionhq/client, @supabase/supabase-js, luxon, p-retry, zod) are the design: the package targets self-hosted n8n, not n8n Cloud',
+		why: 'runtime dependencies (@notionhq/client, @supabase/supabase-js, ioredis, luxon, p-retry, zod) are the design: the package targets self-hosted n8n, not n8n Cloud',
 	},
 	{
 		rule: '@n8n/community-nodes/valid-author',
@@ -60,6 +60,18 @@ export const DEPARTURES = [
 		files: /^dist\/lib\/http\/proxy\.js$/,
 		message: /'process'/,
 		why: 'HTTP_PROXY / HTTPS_PROXY / NO_PROXY are read from the environment, as n8n reads them',
+	},
+	{
+		rule: '@n8n/community-nodes/no-restricted-globals',
+		files: /^dist\/lib\/http\/rateLimitEnv\.js$/,
+		message: /'process'/,
+		why: "in n8n queue mode the rate-limit buckets are shared through n8n's own Redis, so EXECUTIONS_MODE and QUEUE_BULL_* (and MSP_OPS_RATE_LIMIT_*) are read from the environment, and a Redis outage is reported as a process warning (docs/rate-limits.md)",
+	},
+	{
+		rule: '@n8n/community-nodes/no-restricted-imports',
+		files: /^dist\/lib\/http\/sharedRateLimiter\.js$/,
+		message: /'ioredis'/,
+		why: 'rate-limit buckets shared by the workers of n8n queue mode live in Redis, reached with ioredis (the client n8n itself uses; docs/rate-limits.md)',
 	},
 	{
 		rule: '@n8n/community-nodes/no-restricted-imports',

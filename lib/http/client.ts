@@ -3,7 +3,7 @@ import { AbortError } from 'p-retry';
 import { errorForStatus, MspOpsError, NetworkError, RateLimitError, ValidationError, type ServiceName } from '../errors';
 import { globalMetrics, type MetricsRecorder } from './metrics';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, runWithRetries, type RetryPolicy } from './policy';
-import { getRateLimiter, type RateLimitSpec, type TokenBucket } from './rateLimiter';
+import { getRateLimiter, type RateLimiter, type RateLimitSpec } from './rateLimiter';
 import { redact, registerSecret } from './redact';
 import { sendRaw, TransportError, type RawRequest, type RawResponse } from './transport';
 
@@ -90,7 +90,7 @@ export interface HttpResponse {
 export interface ResponseContext {
 	operation: string;
 	/** The bucket that paced this call, if any. */
-	bucket?: TokenBucket;
+	bucket?: RateLimiter;
 	itemIndex?: number;
 }
 
@@ -252,7 +252,7 @@ export class ServiceHttpClient {
 	private readonly policy: RetryPolicy;
 	private readonly metrics: MetricsRecorder;
 	private readonly secrets: string[];
-	private readonly buckets = new Map<string, TokenBucket>();
+	private readonly buckets = new Map<string, RateLimiter>();
 	private readonly send: (request: RawRequest) => Promise<RawResponse>;
 
 	constructor(private readonly config: ServiceClientConfig) {
@@ -274,11 +274,11 @@ export class ServiceHttpClient {
 	}
 
 	/** The shared bucket that paces calls of bucket `name` (the `default` one unless a client defines others). */
-	rateLimiter(name = 'default'): TokenBucket | undefined {
+	rateLimiter(name = 'default'): RateLimiter | undefined {
 		return this.buckets.get(name);
 	}
 
-	private bucketFor(name: string | undefined): TokenBucket | undefined {
+	private bucketFor(name: string | undefined): RateLimiter | undefined {
 		return this.buckets.get(name ?? 'default') ?? this.buckets.get('default');
 	}
 

@@ -7,3 +7,5 @@ export * from './rateLimiter';
 export * from './redact';
 export { TransportError, type RawRequest, type RawResponse } from './transport';
 export * from './timers';
+export * from './rateLimitEnv';
+export { closeRateLimitStore, rateLimitStoreStatus, RedisRateLimitStore, SharedRateLimiter, useRateLimitStore, type StoreStatus } from './sharedRateLimiter';

@@ -1,5 +1,6 @@
 import { sleep as configuredSleep, type Sleep } from './timers';
 import { createHash } from 'node:crypto';
+import { sharedRateLimiter } from './sharedRateLimiter';
 
 /**
  * Token-bucket rate limiting, shared per service, credential and bucket name inside one process.
@@ -52,13 +53,40 @@ export const DEFAULT_ADAPTIVE_PACING: AdaptivePacing = Object.freeze({
 
 type Clock = () => number;
 
+/**
+ * What the HTTP clients need from a rate limiter, whether its state lives in this process (`TokenBucket`) or is
+ * shared by every n8n process through Redis (`SharedRateLimiter`, docs/rate-limits.md).
+ */
+export interface RateLimiter {
+	/** Wait for a turn (callers of one process are served in order); resolves with a ticket for the outcome calls. */
+	acquire(): Promise<number>;
+	/** The call let through with `ticket` succeeded. */
+	succeeded(ticket: number): void;
+	/** The call let through with `ticket` was answered with 429: lower the rate. */
+	rateLimited(ticket: number): void;
+	/** The service said to back off: let no call through for `ms`. */
+	pause(ms: number): void;
+	/** Apply a new spec in place (a settings change or limits learned from headers). */
+	configure(spec: RateLimitSpec): void;
+	/** The rate calls are paced at now, per second. */
+	readonly requestsPerSecond: number;
+	/** The configured (ceiling) rate, per second. */
+	readonly configuredRequestsPerSecond: number;
+	/** Burst size now. */
+	readonly capacity: number;
+	/** Total time callers spent waiting for a turn, in ms. */
+	readonly waitedMs: number;
+	/** How many times a 429 lowered the rate. */
+	readonly cuts: number;
+}
+
 function checkSpec(spec: RateLimitSpec): void {
 	if (!(spec.requestsPerSecond > 0) || !Number.isFinite(spec.requestsPerSecond)) {
 		throw new RangeError(`requestsPerSecond must be a finite number > 0, got ${String(spec.requestsPerSecond)}`);
 	}
 }
 
-export class TokenBucket {
+export class TokenBucket implements RateLimiter {
 	private maxRate: number;
 	private rate: number;
 	private maxCapacity: number;
@@ -162,6 +190,14 @@ export class TokenBucket {
 		return run;
 	}
 
+	/**
+	 * A ticket for a call that something else paced (the shared store): its outcome still adapts this bucket's rate.
+	 */
+	issueTicket(): number {
+		this.issued += 1;
+		return this.issued;
+	}
+
 	private async take(): Promise<number> {
 		const started = this.now();
 		for (;;) {
@@ -239,7 +275,7 @@ export class TokenBucket {
 	}
 }
 
-const buckets = new Map<string, TokenBucket>();
+const buckets = new Map<string, RateLimiter>();
 
 /** A stable key for a credential that does not keep the secret itself in memory maps or logs. */
 export function credentialKey(secret: string): string {
@@ -250,15 +286,19 @@ export function credentialKey(secret: string): string {
  * The process-wide bucket `name` of `service` + `credential`. The first caller creates it; every later caller with
  * the same service, credential and name shares it. A different spec updates the shared bucket in place (settings
  * changes take effect) instead of replacing it, which would leave earlier clients on a bucket of their own.
+ *
+ * In n8n queue mode (or when configured, docs/rate-limits.md) the bucket's pacing state lives in Redis so every
+ * worker draws from one budget; the in-process bucket then keeps the rate adaptation and is the fallback.
  */
-export function getRateLimiter(service: string, credential: string, spec: RateLimitSpec, name = 'default'): TokenBucket {
+export function getRateLimiter(service: string, credential: string, spec: RateLimitSpec, name = 'default'): RateLimiter {
 	const key = `${service}\u0000${credential}\u0000${name}`;
 	const bucket = buckets.get(key);
 	if (bucket) {
 		bucket.configure(spec);
 		return bucket;
 	}
-	const created = new TokenBucket(spec);
+	const local = new TokenBucket(spec);
+	const created = sharedRateLimiter(local, service, credential, name) ?? local;
 	buckets.set(key, created);
 	return created;
 }

@@ -1,5 +1,5 @@
 import { RateLimitError, type MspOpsError } from '../errors';
-import { parseRetryAfter, type HttpResponse, type RateLimitSpec, type ResponseContext, type TokenBucket } from '../http';
+import { parseRetryAfter, type HttpResponse, type RateLimitSpec, type RateLimiter, type ResponseContext } from '../http';
 
 /**
  * HubSpot pacing (docs/hubspot.md, "Rate limits"): one bucket per token sized from the documented burst limit of the
@@ -59,7 +59,7 @@ export interface PacerOptions {
 	/** Follow X-HubSpot-RateLimit-Max/Interval-Milliseconds/Remaining (default true). */
 	adaptToHeaders: boolean;
 	/** The search bucket: its answers carry no ten-secondly headers. */
-	searchBucket: () => TokenBucket | undefined;
+	searchBucket: () => RateLimiter | undefined;
 	now: () => number;
 }
 
