@@ -87,7 +87,7 @@ export interface QueueBackends {
 	database: string;
 	redisDb: number;
 	redisPrefix: string;
-	/** Drops the database and deletes the run's Redis keys. */
+	/** Drops the database and deletes the run's Redis keys (n8n's queue and cache, the package's rate-limit buckets). */
 	cleanup(): Promise<void>;
 }
 
@@ -125,6 +125,8 @@ export async function createQueueBackends(): Promise<QueueBackends> {
 		QUEUE_BULL_REDIS_PORT: String(s.redis.port),
 		QUEUE_BULL_REDIS_DB: String(redisDb),
 		QUEUE_BULL_PREFIX: redisPrefix,
+		// n8n's own cache goes to the same Redis in queue mode, under `n8n:` unless told otherwise.
+		N8N_REDIS_KEY_PREFIX: redisPrefix,
 		N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 	};
