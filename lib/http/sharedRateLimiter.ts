@@ -180,10 +180,20 @@ export class RedisRateLimitStore {
 		} catch (error) {
 			this.fallbacks += 1;
 			this.failed(error);
+			// A Redis that accepts the connection but does not answer never reports an error on the socket: drop the
+			// client so the next attempt, after the cool-down, starts afresh.
+			this.drop(client);
 			return undefined;
 		} finally {
 			this.hold(client, -1);
 		}
+	}
+
+	private drop(client: ScriptedRedis): void {
+		if (this.client !== client) return;
+		this.client = undefined;
+		this.reconnectAt = this.now() + RECONNECT_COOL_DOWN_MS;
+		client.disconnect();
 	}
 
 	private connection(): ScriptedRedis | undefined {
@@ -217,8 +227,12 @@ export class RedisRateLimitStore {
 		const client = (url ? new Redis(url, options) : new Redis({ ...options, host, port, db, username, password, tls: tls ? {} : undefined })) as ScriptedRedis;
 		client.defineCommand('mspOpsAcquire', { numberOfKeys: 1, lua: ACQUIRE_SCRIPT });
 		client.defineCommand('mspOpsPause', { numberOfKeys: 1, lua: PAUSE_SCRIPT });
-		client.on('error', (error: unknown) => this.failed(error));
+		// Events of a client already dropped say nothing about the current one.
+		client.on('error', (error: unknown) => {
+			if (this.client === client) this.failed(error);
+		});
 		client.on('ready', () => {
+			if (this.client !== client) return;
 			this.down = false;
 			this.warned = false;
 		});

@@ -1,14 +1,19 @@
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import {
+	credentialKey,
 	getRateLimiter,
 	rateLimitStoreSettings,
 	rateLimitStoreStatus,
 	RedisRateLimitStore,
 	resetRateLimiters,
+	ServiceHttpClient,
 	SharedRateLimiter,
 	TokenBucket,
 	useRateLimitStore,
+	type RawRequest,
+	type RawResponse,
 	type RedisSettings,
 } from '../../../lib/http';
 
@@ -31,8 +36,8 @@ function newPrefix(): string {
 	return prefix;
 }
 
-function store(prefix: string, settings: RedisSettings = REDIS, warnings: string[] = []): RedisRateLimitStore {
-	const created = new RedisRateLimitStore(settings, prefix, { warn: (m) => warnings.push(m) });
+function store(prefix: string, settings: RedisSettings = REDIS, warnings: string[] = [], now?: () => number): RedisRateLimitStore {
+	const created = new RedisRateLimitStore(settings, prefix, { warn: (m) => warnings.push(m), now });
 	stores.push(created);
 	return created;
 }
@@ -203,6 +208,39 @@ describe('shared buckets in Redis', () => {
 		expect(down.lastProblem ?? '').not.toContain(password);
 	});
 
+	it('does not hang on a Redis that accepts connections but never answers, and tries again after a cool-down', async () => {
+		const sockets: net.Socket[] = [];
+		let connections = 0;
+		const silent = net.createServer((socket) => {
+			connections += 1;
+			sockets.push(socket);
+		});
+		await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+		const port = (silent.address() as net.AddressInfo).port;
+		try {
+			let clock = 1_000_000;
+			const warnings: string[] = [];
+			const hung = store(newPrefix(), { ...REDIS, port }, warnings, () => clock);
+			const worker = new SharedRateLimiter(new TokenBucket({ requestsPerSecond: 100, burst: 1 }), hung, hung.key('notion', 'cred', 'default'));
+			let started = performance.now();
+			expect(await worker.acquire()).toBe(1);
+			// Bounded by the command timeout (2 s), then paced in process.
+			expect(performance.now() - started).toBeLessThan(2_600);
+			expect(warnings).toHaveLength(1);
+			started = performance.now();
+			await worker.acquire();
+			expect(performance.now() - started).toBeLessThan(100);
+			expect(connections).toBe(1);
+			clock += 30_000;
+			await worker.acquire();
+			expect(connections).toBe(2);
+			expect(hung.fallbacks).toBe(3);
+		} finally {
+			for (const socket of sockets) socket.destroy();
+			await new Promise((resolve) => silent.close(resolve));
+		}
+	}, 15_000);
+
 	it('does not show the password of a Redis URL either', async () => {
 		const password = 'Url-Secret-Pa55';
 		const warnings: string[] = [];
@@ -231,6 +269,64 @@ describe('shared buckets in Redis', () => {
 		await useRateLimitStore({ store: 'process', reason: 'test' });
 		expect(getRateLimiter('notion', 'abc123', { requestsPerSecond: 3 })).toBeInstanceOf(TokenBucket);
 		expect(rateLimitStoreStatus().store).toBe('process');
+	});
+});
+
+describe('a 429 seen by one worker, through ServiceHttpClient', () => {
+	it("holds the other worker's calls for the Retry-After time", async () => {
+		const prefix = newPrefix();
+		const settings = { store: 'redis' as const, redis: REDIS, keyPrefix: prefix, reason: 'test' };
+		const json = (status: number, headers: Record<string, string> = {}): RawResponse => ({
+			status,
+			headers: { 'content-type': 'application/json', ...headers },
+			body: Buffer.from('{}'),
+		});
+		const worker = (transport: (request: RawRequest) => Promise<RawResponse>) =>
+			new ServiceHttpClient({
+				service: 'notion',
+				baseUrl: 'https://api.notion.test',
+				credentialKey: credentialKey('notion-token-shared-429'),
+				rateLimits: { default: { requestsPerSecond: 50, burst: 5 } },
+				retry: { retries: 2 },
+				sleep: async () => undefined,
+				transport,
+			});
+		// Worker A: the first call is answered 429 with Retry-After: 1 s, the retry succeeds.
+		await useRateLimitStore(settings);
+		let answered429At = 0;
+		const sentByA: number[] = [];
+		const a = worker(async () => {
+			sentByA.push(Date.now());
+			if (!answered429At) {
+				answered429At = Date.now();
+				return json(429, { 'retry-after': '1' });
+			}
+			return json(200);
+		});
+		// Worker B: its own registry and its own Redis connection, as another process.
+		resetRateLimiters();
+		await useRateLimitStore(settings);
+		const sentByB: number[] = [];
+		const b = worker(async () => {
+			sentByB.push(Date.now());
+			return json(200);
+		});
+		const key = `${prefix}:notion:${credentialKey('notion-token-shared-429')}:default`;
+		const requestA = a.request({ operation: 'query', path: '/v1/x' });
+		// Once A's pause is in Redis (the key then lies about a second ahead), B calls.
+		let pauseSeen = false;
+		for (let i = 0; i < 100 && !pauseSeen; i++) {
+			pauseSeen = Number((await admin.get(key)) ?? 0) > Date.now() + 500;
+			if (!pauseSeen) await new Promise((r) => setTimeout(r, 5));
+		}
+		expect(pauseSeen).toBe(true);
+		await b.request({ operation: 'query', path: '/v1/y' });
+		await requestA;
+		expect(answered429At).toBeGreaterThan(0);
+		expect(sentByA).toHaveLength(2);
+		// Neither worker called again before the second had passed.
+		expect(sentByB[0] - answered429At).toBeGreaterThanOrEqual(1_000);
+		expect(sentByA[1] - answered429At).toBeGreaterThanOrEqual(1_000);
 	});
 });
 
