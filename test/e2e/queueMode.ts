@@ -52,24 +52,25 @@ function installAndStart(what: 'postgres' | 'redis', s: LocalServices): void {
 	const env = 'DEBIAN_FRONTEND=noninteractive';
 	const install = sh('sh', ['-c', `${env} apt-get update -q && ${env} apt-get install -y -q --no-install-recommends ${pkgs.join(' ')}`]);
 	if (!install.ok) throw new Error(`apt-get install ${pkgs.join(' ')} failed; ${advice}:\n${install.out.slice(-2000)}`);
-	if (what === 'redis') {
-		const started = sh('redis-server', ['--daemonize', 'yes', '--bind', s.redis.host, '--port', String(s.redis.port), '--save', '']);
-		if (!started.ok) throw new Error(`redis-server did not start: ${started.out.slice(-1000)}`);
-	} else {
-		// Debian's cluster: start it, then give the postgres role the password the tests connect with (host
-		// connections on loopback authenticate by password there).
-		const started = sh('sh', ['-c', 'for v in $(ls /etc/postgresql); do pg_ctlcluster "$v" main start || exit 1; done']);
-		if (!started.ok) throw new Error(`PostgreSQL did not start: ${started.out.slice(-1000)}`);
+	// The package's install script may have started the server already (then a second start fails, harmlessly):
+	// what counts is whether it answers afterwards.
+	const started =
+		what === 'redis'
+			? sh('redis-server', ['--daemonize', 'yes', '--bind', s.redis.host, '--port', String(s.redis.port), '--save', ''])
+			: sh('sh', ['-c', 'for v in $(ls /etc/postgresql); do pg_ctlcluster "$v" main start; done']);
+	let ready = false;
+	for (let i = 0; i < 30 && !ready; i++) {
+		ready = what === 'postgres' ? postgresReady(s) : redisReady(s);
+		if (!ready) spawnSync('sleep', ['1']);
+	}
+	if (!ready) throw new Error(`${where} still does not answer after installing ${pkgs.join(' ')}; ${advice}:\n${started.out.slice(-1000)}`);
+	if (what === 'postgres') {
+		// Debian's cluster authenticates loopback connections by password: give the role the one the tests use.
 		s.postgres.password ||= randomBytes(12).toString('hex');
 		process.env.E2E_POSTGRES_PASSWORD = s.postgres.password;
 		const role = sh('runuser', ['-u', 'postgres', '--', 'psql', '-v', 'ON_ERROR_STOP=1', '-q'], `ALTER USER ${s.postgres.user} PASSWORD '${s.postgres.password}';\n`);
 		if (!role.ok) throw new Error(`setting the ${s.postgres.user} password failed: ${role.out.slice(-1000)}`);
 	}
-	for (let i = 0; i < 30; i++) {
-		if (what === 'postgres' ? postgresReady(s) : redisReady(s)) return;
-		spawnSync('sleep', ['1']);
-	}
-	throw new Error(`${where} still does not answer after installing ${pkgs.join(' ')}; ${advice}`);
 }
 
 /** The local PostgreSQL and Redis, answering (`pg_isready`, `redis-cli ping`); installs and starts them if not. */
@@ -93,7 +94,11 @@ export interface QueueBackends {
 
 async function pgAdmin<T>(s: LocalServices, fn: (client: Client) => Promise<T>): Promise<T> {
 	const client = new Client({ ...s.postgres, database: 'postgres' });
-	await client.connect();
+	await client.connect().catch((error: unknown) => {
+		throw new Error(
+			`connecting to PostgreSQL at ${s.postgres.host}:${s.postgres.port} as ${s.postgres.user} failed (${error instanceof Error ? error.message : String(error)}): set E2E_POSTGRES_USER / E2E_POSTGRES_PASSWORD to a role that may create databases`,
+		);
+	});
 	try {
 		return await fn(client);
 	} finally {
