@@ -292,6 +292,18 @@ export interface ServerHandle {
 	logFile: string;
 }
 
+/** An `n8n worker` process of an instance (queue mode). */
+export interface WorkerHandle {
+	pid: number;
+	/** Port of the worker's health server (`/healthz`, `/healthz/readiness`). */
+	healthPort: number;
+	logFile: string;
+	/** What the worker logged so far. */
+	log(): string;
+	/** SIGTERM (SIGKILL after 15 s) and wait for the exit. */
+	stop(): Promise<void>;
+}
+
 export interface InstanceOptions {
 	/** Extra environment for every n8n command of this instance. */
 	env?: Record<string, string>;
@@ -336,6 +348,7 @@ export const OWNER: OwnerAccount = { email: 'e2e-owner@example.com', firstName: 
 export class N8nInstance {
 	readonly userFolder: string;
 	private server?: { child: ChildProcess; handle: ServerHandle; exited: Promise<void> };
+	private readonly workers = new Set<WorkerHandle>();
 	private apiKey?: string;
 	private cookie?: Promise<string>;
 	private lastLogFile?: string;
@@ -546,6 +559,85 @@ export class N8nInstance {
 		return handle;
 	}
 
+	/**
+	 * `n8n worker --concurrency=<n>` for this instance (queue mode: the instance's environment must carry
+	 * `EXECUTIONS_MODE=queue`, a shared database and Redis; see test/e2e/queueMode.ts), with its own health-check and
+	 * task-broker ports so several workers and the main run side by side. Resolves once `GET /healthz/readiness` is
+	 * 200 (database connected and migrated, Redis connected). Stopped by `stopWorkers()` and `stop()`, SIGKILLed when
+	 * the test process exits.
+	 */
+	async startWorker(opts: { concurrency?: number; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<WorkerHandle> {
+		const healthPort = await freePort();
+		const brokerPort = await freePort();
+		const logFile = path.join(this.userFolder, `worker-${healthPort}.log`);
+		// A user folder of its own: n8n keeps a crash journal (a process finding another's waits 10 s and reports a
+		// crash) and event logs there. Same package files and, from the main's settings file, the same encryption key.
+		const folder = path.join(this.userFolder, 'workers', String(healthPort));
+		fs.mkdirSync(path.join(folder, '.n8n'), { recursive: true });
+		const cp = spawnSync('cp', ['-a', path.join(this.dataDir, 'nodes'), path.join(folder, '.n8n', 'nodes')]);
+		if (cp.status !== 0) fs.cpSync(path.join(this.dataDir, 'nodes'), path.join(folder, '.n8n', 'nodes'), { recursive: true });
+		const key = this.env().N8N_ENCRYPTION_KEY ?? (JSON.parse(fs.readFileSync(path.join(this.dataDir, 'config'), 'utf8')) as { encryptionKey?: string }).encryptionKey;
+		if (!key) throw new Error(`no encryption key for a worker: set N8N_ENCRYPTION_KEY or run an n8n command first (${this.dataDir}/config)`);
+		const out = fs.openSync(logFile, 'a');
+		const env = this.env({
+			N8N_USER_FOLDER: folder,
+			N8N_ENCRYPTION_KEY: key,
+			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+			QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+			...(opts.env ?? {}),
+		});
+		const child = spawn(this.host.nodeBin, [this.host.n8nScript, 'worker', `--concurrency=${opts.concurrency ?? 10}`], { cwd: this.userFolder, env, stdio: ['ignore', out, out] });
+		fs.closeSync(out);
+		trackServer(child);
+		let exitCode: number | null | undefined;
+		const exited = new Promise<void>((resolve) =>
+			child.on('exit', (code) => {
+				exitCode = code;
+				resolve();
+			}),
+		);
+		const handle: WorkerHandle = {
+			pid: child.pid ?? -1,
+			healthPort,
+			logFile,
+			log: () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : ''),
+			stop: async () => {
+				this.workers.delete(handle);
+				if (child.exitCode !== null || child.signalCode !== null) return;
+				child.kill('SIGTERM');
+				const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+				await exited;
+				clearTimeout(timer);
+			},
+		};
+		this.workers.add(handle);
+		const timeoutMs = opts.timeoutMs ?? 120_000;
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			if (exitCode !== undefined) {
+				this.workers.delete(handle);
+				throw new Error(`n8n worker (n8n ${this.version}) exited ${exitCode} before it was ready; log ${logFile}:\n${tail(logFile)}`);
+			}
+			const ready = await fetch(`http://127.0.0.1:${healthPort}/healthz/readiness`, { signal: AbortSignal.timeout(2000) }).then(
+				async (res) => (await res.arrayBuffer(), res.status === 200),
+				() => false,
+			);
+			if (ready) return handle;
+			if (Date.now() > deadline) {
+				await handle.stop();
+				throw new Error(`n8n worker (n8n ${this.version}) not ready after ${timeoutMs} ms; log ${logFile}:\n${tail(logFile)}`);
+			}
+			await new Promise((r) => setTimeout(r, 250));
+		}
+	}
+
+	/** Stops every worker of this instance (see startWorker). */
+	async stopWorkers(): Promise<void> {
+		await Promise.all([...this.workers].map((w) => w.stop()));
+	}
+
 	get serverUrl(): string {
 		if (!this.server) throw new Error('server not started: call startServer() first');
 		return this.server.handle.url;
@@ -736,8 +828,9 @@ export class N8nInstance {
 		return { nodes: [...new Set(nodes.map((n) => n.name))], credentials: [...new Set(credentials.map((c) => c.name))] };
 	}
 
-	/** Stops the server and removes the user folder (kept with `E2E_KEEP=1` or `keep: true`). */
+	/** Stops the workers and the server and removes the user folder (kept with `E2E_KEEP=1` or `keep: true`). */
 	async stop(): Promise<void> {
+		await this.stopWorkers();
 		await this.stopServer();
 		if (!this.options.keep && process.env.E2E_KEEP !== '1') fs.rmSync(this.userFolder, { recursive: true, force: true });
 	}

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 
 import { DateTime } from 'luxon';
 
-import { createN8nInstance, ExecutionResult, freePort, type N8nInstance, parseExecuteOutput } from '../e2e/harness';
+import { createN8nInstance, ExecutionResult, freePort, type InstanceOptions, type N8nInstance, parseExecuteOutput } from '../e2e/harness';
 import { bundledWorkflow, type BundledWorkflow } from '../e2e/pipelines';
 import { sandboxCredentials } from '../e2e/sandboxCredentials';
 import { startSandbox, type Sandbox } from '../sandbox';
@@ -50,8 +50,11 @@ export interface PipelineWorld {
 	stop(): Promise<void>;
 }
 
-/** The sandbox (default world, 98 sites), a fresh n8n 2.8.4 with the sandbox credentials, and both pipelines imported as shipped. */
-export async function startPipelineWorld(): Promise<PipelineWorld> {
+/**
+ * The sandbox (default world, 98 sites), a fresh n8n 2.8.4 with the sandbox credentials, and both pipelines imported as
+ * shipped. `options.n8n`: the instance's options (its environment, e.g. a PostgreSQL database and queue mode).
+ */
+export async function startPipelineWorld(options: { n8n?: InstanceOptions } = {}): Promise<PipelineWorld> {
 	const sandbox = await startSandbox({
 		services: ['unifi', 'ninjaone', 'notion', 'hubspot', 'supabase'],
 		workspace: false,
@@ -60,7 +63,7 @@ export async function startPipelineWorld(): Promise<PipelineWorld> {
 	let n8n: N8nInstance | undefined;
 	try {
 		seedWorkspace(sandbox.notion!, sandbox.world, WORKSPACE_NOW);
-		n8n = await createN8nInstance(RELIABILITY_HOST);
+		n8n = await createN8nInstance(RELIABILITY_HOST, undefined, options.n8n);
 		const credentials = sandboxCredentials(sandbox, { notionPace: NOTION_TEST_RATE.requestsPerSecond });
 		await n8n.importCredentials(credentials);
 		const workflows = { customerStatus: bundledWorkflow(PIPELINES.customerStatus.file), dailyHealth: bundledWorkflow(PIPELINES.dailyHealth.file) };
