@@ -107,6 +107,10 @@ interface MeasuredRun {
 	wallSeconds: number;
 	peakRssMb: number;
 	rssSamples: number;
+	peakRssMbDuringRun: number;
+	peakRssMbAfterRun: number;
+	/** At most 24 points `[seconds since spawn, MB]`: the peak of each slice of the process's life. */
+	rssTimelineMb: Array<[number, number]>;
 	calls: Record<Service, number>;
 	routes: Record<Service, Record<string, number>>;
 	rateLimited429: Record<Service, number>;
@@ -137,8 +141,19 @@ function parseRunJson(stdout: string): Record<string, any> {
 	return parseExecuteOutput(stdout);
 }
 
+function timeline(samples: Array<{ at: number; kiB: number }>, from: number, points: number): Array<[number, number]> {
+	if (!samples.length) return [];
+	const span = samples[samples.length - 1].at - from;
+	const slices = new Map<number, number>();
+	for (const r of samples) {
+		const slice = Math.min(points - 1, Math.floor(((r.at - from) / Math.max(1, span)) * points));
+		slices.set(slice, Math.max(slices.get(slice) ?? 0, r.kiB));
+	}
+	return [...slices.entries()].map(([slice, kiB]) => [round(((slice + 1) * span) / points / 1000, 1), round(kiB / 1024)]);
+}
+
 /** `n8n execute` of the workflow in its own process, sampling the RSS of its process tree (n8n + task runner). */
-async function executeMeasured(n8n: N8nInstance, workflowId: string, timeoutMs: number): Promise<{ result: ExecutionResult; processSeconds: number; spawnedAt: number; peakKiB: number; samples: number; outputBytes: number }> {
+async function executeMeasured(n8n: N8nInstance, workflowId: string, timeoutMs: number): Promise<{ result: ExecutionResult; processSeconds: number; spawnedAt: number; peakKiB: number; samples: number; rss: Array<{ at: number; kiB: number }>; outputBytes: number }> {
 	const env = n8n.env({ N8N_RUNNERS_BROKER_PORT: String(await freePort()) });
 	const outDir = path.join(n8n.userFolder, 'bench-outputs');
 	fs.mkdirSync(outDir, { recursive: true });
@@ -151,6 +166,7 @@ async function executeMeasured(n8n: N8nInstance, workflowId: string, timeoutMs: 
 	child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
 	let peakKiB = 0;
 	let samples = 0;
+	const rss: Array<{ at: number; kiB: number }> = [];
 	const sample = () => {
 		let total = 0;
 		for (const pid of processTree(child.pid!)) {
@@ -162,6 +178,7 @@ async function executeMeasured(n8n: N8nInstance, workflowId: string, timeoutMs: 
 		}
 		samples += 1;
 		peakKiB = Math.max(peakKiB, total);
+		rss.push({ at: Date.now(), kiB: total });
 	};
 	const sampler = setInterval(sample, 200);
 	const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -178,7 +195,7 @@ async function executeMeasured(n8n: N8nInstance, workflowId: string, timeoutMs: 
 	} catch (error) {
 		throw new Error(`n8n execute exited ${code} without run JSON:\n${stdout.slice(-2000)}\n${stderr.slice(-3000)}`, { cause: error });
 	}
-	return { result: new ExecutionResult(parsed, { code, stdout: '', stderr, ms: processSeconds * 1000 }), processSeconds, spawnedAt, peakKiB, samples, outputBytes };
+	return { result: new ExecutionResult(parsed, { code, stdout: '', stderr, ms: processSeconds * 1000 }), processSeconds, spawnedAt, peakKiB, samples, rss, outputBytes };
 }
 
 /**
@@ -306,6 +323,11 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
 				wallSeconds: round((stoppedAt - startedAt) / 1000),
 				peakRssMb: round(x.peakKiB / 1024, 1),
 				rssSamples: x.samples,
+				// Where the peak falls: while the workflow runs, or after, while n8n execute prints the run JSON (all items of
+				// every node) and exits.
+				peakRssMbDuringRun: round(Math.max(0, ...x.rss.filter((r) => r.at <= stoppedAt).map((r) => r.kiB)) / 1024, 1),
+				peakRssMbAfterRun: round(Math.max(0, ...x.rss.filter((r) => r.at > stoppedAt).map((r) => r.kiB)) / 1024, 1),
+				rssTimelineMb: timeline(x.rss, x.spawnedAt, 24),
 				calls,
 				routes,
 				rateLimited429: r429,
