@@ -373,7 +373,12 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
 				limitSeconds: round(wallLimit),
 				met: first.run.wallSeconds <= wallLimit,
 			},
-			peakRssUnder1536Mb: { peakRssMb: first.run.peakRssMb, met: first.run.peakRssMb < 1536, appliesAt: '10,000 sites' },
+			peakRssUnder1536Mb: {
+				peakRssMb: first.run.peakRssMb,
+				note: 'n8n and its task runner, the whole n8n execute; peakRssMbDuringRun leaves out the printing of the run JSON after it',
+				peakRssMbDuringRun: first.run.peakRssMbDuringRun,
+				met: first.run.peakRssMb < 1536,
+			},
 			no429: { met: Object.values(first.run.rateLimited429).every((n) => n === 0) && (!second || Object.values(second.run.rateLimited429).every((n) => n === 0)) },
 		};
 		if (second && floorRerun) {
