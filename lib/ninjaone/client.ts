@@ -52,8 +52,11 @@ export const NINJAONE_DEFAULTS = Object.freeze({
 	pageSize: 1000,
 	/** Rows per device-health query page. */
 	queryPageSize: 1000,
-	/** NinjaOne does not publish its limit [UNVERIFIED]; 10/s with a burst of 10 stays well below what is observed. */
-	rateLimit: { requestsPerSecond: 10, burst: 10 } satisfies RateLimitSpec,
+	/**
+	 * NinjaOne does not publish its limit [UNVERIFIED]; the sandbox models 600 requests per minute. A bucket of rate r
+	 * and burst b lets at most b + 60 r through in any minute: 50 at once, then 9/s, is at most 590.
+	 */
+	rateLimit: { requestsPerSecond: 9, burst: 50 } satisfies RateLimitSpec,
 	/** Refresh a cached token this long before it expires. */
 	refreshMarginSec: 60,
 });

@@ -30,7 +30,7 @@ describe('one rate budget per service and credential', () => {
 		expect(bucketOf(b['tokenHttp'], 'token')).toBe(bucketOf(a['tokenHttp'], 'token'));
 		// The token limit and the API limit are different buckets: neither replaces the other.
 		expect(bucketOf(a['tokenHttp'], 'token')).not.toBe(bucketOf(a.http));
-		expect(bucketOf(a.http).configuredRequestsPerSecond).toBe(10);
+		expect(bucketOf(a.http).configuredRequestsPerSecond).toBe(9);
 		expect(bucketOf(a['tokenHttp'], 'token').configuredRequestsPerSecond).toBe(2);
 		// Another client ID is another budget.
 		expect(bucketOf(new NinjaOneClient({ ...options, clientId: 'client-b' }).http)).not.toBe(bucketOf(a.http));
