@@ -15,18 +15,10 @@ import { resetRateLimiters } from '../lib/http';
 import { clearLearnedHubSpotLimits, HUBSPOT_BURST_LIMITS, HUBSPOT_DEFAULTS, HubSpotClient, specForBurstLimit, syncHubSpotRecords, type HubSpotSyncRow } from '../lib/hubspot';
 import { startSandbox } from '../test/sandbox';
 import type { BenchArgs } from './run';
+import { numberArg as num, round } from './args';
 
 const SCORE = 'msp_health_score';
 const WRITE_ROUTES = ['create', 'update', 'upsert', 'archive'].map((verb) => `POST /crm/v3/objects/companies/batch/${verb}`);
-
-function num(value: string | boolean | undefined, fallback: number): number {
-	if (value === undefined || value === true || value === false) return fallback;
-	const n = Number(value);
-	if (!Number.isFinite(n)) throw new Error(`not a number: ${value}`);
-	return n;
-}
-
-const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
 export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
 	const wanted = Math.max(1, Math.floor(num(args.companies, 98)));

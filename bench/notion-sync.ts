@@ -19,6 +19,7 @@ import { SANDBOX_CREDENTIALS } from '../test/sandbox/credentials';
 import { NotionEmulator, NOTION_DEFAULT_RATE_LIMIT, SANDBOX_PARENT_PAGE_ID } from '../test/sandbox/notion';
 import { generateWorld } from '../test/sandbox/world';
 import type { BenchArgs } from './run';
+import { numberArg as num, round } from './args';
 
 export const SITE_HEALTH_SCHEMA: SchemaProperty[] = [
 	{ name: 'Site', type: 'title' },
@@ -59,16 +60,7 @@ export function siteHealthRows(sites: number): Array<Record<string, unknown>> {
 	});
 }
 
-function num(value: string | boolean | undefined, fallback: number): number {
-	if (value === undefined || value === true || value === false) return fallback;
-	const n = Number(value);
-	if (!Number.isFinite(n)) throw new Error(`not a number: ${value}`);
-	return n;
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
-
 export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
 	const sites = Math.max(1, Math.floor(num(args.sites, 98)));
 	const changedWanted = Math.max(0, Math.min(sites, Math.floor(num(args.changed, 5))));

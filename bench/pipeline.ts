@@ -42,6 +42,7 @@ import { NOTION_DEFAULT_RATE_LIMIT } from '../test/sandbox/notion';
 import { floorSeconds, scaleLimit, segmentsOf, type LimitedCall, type ServiceLimit } from './pipeline/floor';
 import { floorCalls, type FloorCalls, type PipelineData } from './pipeline/floorCalls';
 import type { BenchArgs } from './run';
+import { numberArg as num, round } from './args';
 
 const HOST = '2.8.4' as const;
 const WORKFLOW_FILE = 'customer-status-sync.json';
@@ -86,14 +87,6 @@ export function isLimitedRoute(service: Service, route: string): boolean {
 	}
 }
 
-function num(value: string | boolean | undefined, fallback: number): number {
-	if (value === undefined || value === true || value === false) return fallback;
-	const n = Number(value);
-	if (!Number.isFinite(n)) throw new Error(`not a number: ${value}`);
-	return n;
-}
-
-const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface MeasuredRun {

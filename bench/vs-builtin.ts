@@ -12,13 +12,7 @@
  */
 import { ALL_RUNS, compare, type RunName, type Service } from './vs-builtin/compare';
 import type { BenchArgs } from './run';
-
-function num(value: string | boolean | undefined, fallback: number): number {
-	if (value === undefined || value === true || value === false) return fallback;
-	const n = Number(value);
-	if (!Number.isFinite(n)) throw new Error(`not a number: ${value}`);
-	return n;
-}
+import { numberArg as num } from './args';
 
 export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
 	const rows = Math.max(1, Math.floor(num(args.rows, 98)));

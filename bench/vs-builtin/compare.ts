@@ -28,6 +28,7 @@ import {
 	notionSyncWorkflow,
 	type Pacing,
 } from './workflows';
+import { round } from '../args';
 
 export type Service = 'notion' | 'hubspot';
 export type RunName = 'empty' | 'rerun' | 'changed' | 'unpaced' | 'unpacedRetry';
@@ -84,7 +85,6 @@ export interface CompareOptions {
 
 const PRELOAD = path.join(__dirname, 'redirectHosts.cjs');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 const ratio = (a: number, b: number) => (b === 0 ? null : round(a / b));
 
 const NOTION_WRITE_ROUTES = new Set(['POST /v1/pages', 'PATCH /v1/pages/:id']);
