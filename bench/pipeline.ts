@@ -151,6 +151,36 @@ function timeline(samples: Array<{ at: number; kiB: number }>, from: number, poi
 	return [...slices.entries()].map(([slice, kiB]) => [round(((slice + 1) * span) / points / 1000, 1), round(kiB / 1024)]);
 }
 
+/** Samples the RSS of a process tree (n8n and its task runner) every 200 ms until `stop()`. */
+function rssSampler(rootPid: number): { sample(): void; stop(): void; readonly peakKiB: number; readonly samples: number; readonly rss: Array<{ at: number; kiB: number }> } {
+	const rss: Array<{ at: number; kiB: number }> = [];
+	let peakKiB = 0;
+	const sample = () => {
+		let total = 0;
+		for (const pid of processTree(rootPid)) {
+			try {
+				total += rssKiB(pid);
+			} catch {
+				// the process ended between listing and reading
+			}
+		}
+		peakKiB = Math.max(peakKiB, total);
+		rss.push({ at: Date.now(), kiB: total });
+	};
+	const timer = setInterval(sample, 200);
+	return {
+		sample,
+		stop: () => clearInterval(timer),
+		get peakKiB() {
+			return peakKiB;
+		},
+		get samples() {
+			return rss.length;
+		},
+		rss,
+	};
+}
+
 /** `n8n execute` of the workflow in its own process, sampling the RSS of its process tree (n8n + task runner). */
 async function executeMeasured(n8n: N8nInstance, workflowId: string, timeoutMs: number): Promise<{ result: ExecutionResult; processSeconds: number; spawnedAt: number; peakKiB: number; samples: number; rss: Array<{ at: number; kiB: number }>; outputBytes: number }> {
 	const env = n8n.env({ N8N_RUNNERS_BROKER_PORT: String(await freePort()) });
@@ -163,26 +193,10 @@ async function executeMeasured(n8n: N8nInstance, workflowId: string, timeoutMs: 
 	fs.closeSync(outFd);
 	let stderr = '';
 	child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
-	let peakKiB = 0;
-	let samples = 0;
-	const rss: Array<{ at: number; kiB: number }> = [];
-	const sample = () => {
-		let total = 0;
-		for (const pid of processTree(child.pid!)) {
-			try {
-				total += rssKiB(pid);
-			} catch {
-				// the process ended between listing and reading
-			}
-		}
-		samples += 1;
-		peakKiB = Math.max(peakKiB, total);
-		rss.push({ at: Date.now(), kiB: total });
-	};
-	const sampler = setInterval(sample, 200);
+	const sampler = rssSampler(child.pid!);
 	const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
 	const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-	clearInterval(sampler);
+	sampler.stop();
 	clearTimeout(timer);
 	const processSeconds = (Date.now() - spawnedAt) / 1000;
 	const outputBytes = fs.statSync(outFile).size;
@@ -194,7 +208,7 @@ async function executeMeasured(n8n: N8nInstance, workflowId: string, timeoutMs: 
 	} catch (error) {
 		throw new Error(`n8n execute exited ${code} without run JSON:\n${stdout.slice(-2000)}\n${stderr.slice(-3000)}`, { cause: error });
 	}
-	return { result: new ExecutionResult(parsed, { code, stdout: '', stderr, ms: processSeconds * 1000 }), processSeconds, spawnedAt, peakKiB, samples, rss, outputBytes };
+	return { result: new ExecutionResult(parsed, { code, stdout: '', stderr, ms: processSeconds * 1000 }), processSeconds, spawnedAt, peakKiB: sampler.peakKiB, samples: sampler.samples, rss: sampler.rss, outputBytes };
 }
 
 /**
@@ -208,23 +222,7 @@ async function serverMeasured(
 	workflowId: string,
 	timeoutMs: number,
 ): Promise<{ result: ExecutionResult; processSeconds: number; spawnedAt: number; peakKiB: number; samples: number; rss: Array<{ at: number; kiB: number }>; outputBytes: number }> {
-	let peakKiB = 0;
-	let samples = 0;
-	const rss: Array<{ at: number; kiB: number }> = [];
-	const sample = () => {
-		let total = 0;
-		for (const pid of processTree(serverPid)) {
-			try {
-				total += rssKiB(pid);
-			} catch {
-				// the process ended between listing and reading
-			}
-		}
-		samples += 1;
-		peakKiB = Math.max(peakKiB, total);
-		rss.push({ at: Date.now(), kiB: total });
-	};
-	const sampler = setInterval(sample, 200);
+	const sampler = rssSampler(serverPid);
 	const spawnedAt = Date.now();
 	let finished: Record<string, any> | undefined;
 	try {
@@ -237,14 +235,14 @@ async function serverMeasured(
 			const body = await n8n.publicApi<{ status?: string }>('GET', `/executions/${id}`).catch(() => undefined);
 			if (body?.status && ['success', 'error', 'crashed', 'canceled'].includes(body.status)) finished = body;
 		}
-		sample();
-		clearInterval(sampler);
+		sampler.sample();
+		sampler.stop();
 		finished = await n8n.publicApi<Record<string, any>>('GET', `/executions/${id}?includeData=true`);
 	} finally {
-		clearInterval(sampler);
+		sampler.stop();
 	}
 	const processSeconds = (Date.now() - spawnedAt) / 1000;
-	return { result: new ExecutionResult(finished, { code: 0, stdout: '', stderr: '', ms: processSeconds * 1000 }), processSeconds, spawnedAt, peakKiB, samples, rss, outputBytes: 0 };
+	return { result: new ExecutionResult(finished, { code: 0, stdout: '', stderr: '', ms: processSeconds * 1000 }), processSeconds, spawnedAt, peakKiB: sampler.peakKiB, samples: sampler.samples, rss: sampler.rss, outputBytes: 0 };
 }
 
 /**

@@ -21,11 +21,10 @@ import { sleep as configuredSleep, type Sleep } from './timers';
  */
 
 /**
- * One turn: ARGV = ms between calls, burst, now in ms (empty: the server's clock). Answers 0 (taken) or the ms
- * to wait before asking again. The key holds the time at which the bucket is empty again if no call comes (the
- * GCRA theoretical arrival time, ms as text); it expires when that has passed, as the state then equals a full bucket.
+ * What both scripts start with: ARGV[1] ms between calls, ARGV[2] burst, ARGV[3] now in ms, or empty for the Redis
+ * server's clock (so the workers' clocks do not matter).
  */
-const ACQUIRE_SCRIPT = `
+const SCRIPT_PREAMBLE = `
 local interval = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local now = tonumber(ARGV[3])
@@ -35,7 +34,14 @@ if not now then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 end
-local tat = tonumber(redis.call('GET', KEYS[1])) or now
+`;
+
+/**
+ * One turn: ARGV = ms between calls, burst, now in ms (empty: the server's clock). Answers 0 (taken) or the ms
+ * to wait before asking again. The key holds the time at which the bucket is empty again if no call comes (the
+ * GCRA theoretical arrival time, ms as text); it expires when that has passed, as the state then equals a full bucket.
+ */
+const ACQUIRE_SCRIPT = `${SCRIPT_PREAMBLE}local tat = tonumber(redis.call('GET', KEYS[1])) or now
 if tat < now then tat = now end
 local allowAt = tat + interval - burst * interval
 if allowAt > now then
@@ -50,17 +56,7 @@ return 0
  * A pause: ARGV = ms between calls, burst, now in ms (or empty), pause in ms. No turn is given before now + pause,
  * and the bucket restarts empty then (as `TokenBucket.pause`). A shorter pause does not shorten a longer one.
  */
-const PAUSE_SCRIPT = `
-local interval = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local now = tonumber(ARGV[3])
-if not now then
-  -- Redis 3.2 to 4 replicate whole scripts unless told otherwise, and refuse writes after TIME; 5+ replicate effects.
-  if redis.replicate_commands then redis.replicate_commands() end
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-end
-local target = now + tonumber(ARGV[4]) + burst * interval
+const PAUSE_SCRIPT = `${SCRIPT_PREAMBLE}local target = now + tonumber(ARGV[4]) + burst * interval
 local tat = tonumber(redis.call('GET', KEYS[1])) or now
 if target > tat then
   redis.call('SET', KEYS[1], string.format('%.3f', target), 'PX', math.ceil(target - now) + 1000)
