@@ -61,6 +61,15 @@ function fakeWorker(time: FakeTime, shared: RedisRateLimitStore, key: string, ra
 	return new SharedRateLimiter(local, shared, key, { now: time.now, sleep: time.sleep, storeClock: time.now });
 }
 
+/** Two workers (two Redis connections, as two n8n processes) on one bucket of `service`, on one fake clock. */
+function twoFakeWorkers(service: string, rate: number, burst: number) {
+	const time = fakeTime();
+	const prefix = newPrefix();
+	const a = store(prefix);
+	const key = a.key(service, 'cred', 'default');
+	return { time, key, workerA: fakeWorker(time, a, key, rate, burst), workerB: fakeWorker(time, store(prefix), key, rate, burst) };
+}
+
 afterEach(async () => {
 	for (const s of stores.splice(0)) await s.close();
 	resetRateLimiters();
@@ -77,13 +86,7 @@ afterAll(async () => {
 
 describe('shared buckets in Redis', () => {
 	it('paces two workers on one credential to the shared rate, exactly, on a fake clock', async () => {
-		const time = fakeTime();
-		const prefix = newPrefix();
-		const a = store(prefix);
-		const b = store(prefix);
-		const key = a.key('notion', 'cred', 'default');
-		const workerA = fakeWorker(time, a, key, 10, 1);
-		const workerB = fakeWorker(time, b, key, 10, 1);
+		const { time, key, workerA, workerB } = twoFakeWorkers('notion', 10, 1);
 		const start = time.now();
 		for (let i = 0; i < 10; i++) {
 			await workerA.acquire();
@@ -96,13 +99,7 @@ describe('shared buckets in Redis', () => {
 	});
 
 	it('lets a burst through at once, then paces, across workers', async () => {
-		const time = fakeTime();
-		const prefix = newPrefix();
-		const a = store(prefix);
-		const b = store(prefix);
-		const key = a.key('hubspot', 'cred', 'default');
-		const workerA = fakeWorker(time, a, key, 10, 3);
-		const workerB = fakeWorker(time, b, key, 10, 3);
+		const { time, key, workerA, workerB } = twoFakeWorkers('hubspot', 10, 3);
 		const start = time.now();
 		await workerA.acquire();
 		await workerB.acquire();
@@ -134,13 +131,7 @@ describe('shared buckets in Redis', () => {
 	});
 
 	it('holds the other worker during a pause one worker was told to make (Retry-After)', async () => {
-		const time = fakeTime();
-		const prefix = newPrefix();
-		const a = store(prefix);
-		const b = store(prefix);
-		const key = a.key('notion', 'cred', 'default');
-		const workerA = fakeWorker(time, a, key, 10, 1);
-		const workerB = fakeWorker(time, b, key, 10, 1);
+		const { time, key, workerA, workerB } = twoFakeWorkers('notion', 10, 1);
 		await workerA.acquire();
 		const start = time.now();
 		workerA.pause(2_000);
