@@ -1,5 +1,6 @@
 import { sleep as configuredSleep, type Sleep } from './timers';
 import { createHash } from 'node:crypto';
+import { InOrder } from './inOrder';
 import { sharedRateLimiter } from './sharedRateLimiter';
 
 /**
@@ -93,7 +94,7 @@ export class TokenBucket implements RateLimiter {
 	private tokens: number;
 	private last: number;
 	private pausedUntil = 0;
-	private tail: Promise<void> = Promise.resolve();
+	private readonly queue = new InOrder();
 	/** Tickets handed out so far; a ticket identifies when a call was let through. */
 	private issued = 0;
 	/** Calls let through up to this ticket were sent before the last cut: their 429s are already accounted for. */
@@ -181,13 +182,7 @@ export class TokenBucket implements RateLimiter {
 	 * call's outcome with (`rateLimited`, `succeeded`).
 	 */
 	acquire(): Promise<number> {
-		const run = this.tail.then(() => this.take());
-		// Keep the chain alive even if a sleep rejects (it never should).
-		this.tail = run.then(
-			() => undefined,
-			() => undefined,
-		);
-		return run;
+		return this.queue.run(() => this.take());
 	}
 
 	/**

@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { processRateLimitStoreSettings, warnOperator, type RateLimitStoreSettings, type RedisSettings } from './rateLimitEnv';
+import { InOrder } from './inOrder';
 import type { RateLimiter, RateLimitSpec, TokenBucket } from './rateLimiter';
 import { redact, registerSecret } from './redact';
 import { sleep as configuredSleep, type Sleep } from './timers';
@@ -281,7 +282,7 @@ export interface SharedRateLimiterOptions {
 
 /** A bucket whose pacing state is in Redis; the in-process bucket adapts the rate and paces when Redis is not there. */
 export class SharedRateLimiter implements RateLimiter {
-	private tail: Promise<void> = Promise.resolve();
+	private readonly queue = new InOrder();
 	private sharedWaitedMs = 0;
 	private readonly sleep: Sleep;
 	private readonly now: () => number;
@@ -344,12 +345,7 @@ export class SharedRateLimiter implements RateLimiter {
 	}
 
 	acquire(): Promise<number> {
-		const run = this.tail.then(() => this.take());
-		this.tail = run.then(
-			() => undefined,
-			() => undefined,
-		);
-		return run;
+		return this.queue.run(() => this.take());
 	}
 
 	private intervalMs(): number {
