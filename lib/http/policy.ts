@@ -16,6 +16,11 @@ export interface RetryPolicy {
 	factor: number;
 	/** A Retry-After longer than this is not waited for: the call fails with a retryable error instead. */
 	maxRetryAfterMs: number;
+	/**
+	 * Whether a timeout is tried again: a 408, or no answer within the call's timeout. Off where the other side has
+	 * already waited its whole timeout for something that is not answering, and the next run reads it again anyway.
+	 */
+	retryTimeouts: boolean;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
@@ -24,6 +29,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
 	maxDelayMs: 30_000,
 	factor: 2,
 	maxRetryAfterMs: 120_000,
+	retryTimeouts: true,
 });
 
 /** Retry-After as milliseconds: delta-seconds (integer or decimal) or an HTTP date. */
@@ -49,10 +55,12 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
  * - A connection that was never made (refused, DNS) is safe too.
  * - 408/500/502/503/504, timeouts and resets may have left the call half done: only idempotent calls are
  *   retried blindly. Non-idempotent callers (creates) must check what happened before trying again.
+ * - With `retryTimeouts` off, a 408 or a call that got no answer in time is not tried again at all.
  */
-export function isRetryable(error: unknown, idempotent: boolean): boolean {
+export function isRetryable(error: unknown, idempotent: boolean, retryTimeouts = true): boolean {
 	if (!(error instanceof MspOpsError)) return false;
 	if (error.kind === 'rate_limit') return true;
+	if (!retryTimeouts && (error.httpStatus === 408 || (error.kind === 'network' && error.code === 'ETIMEDOUT'))) return false;
 	if (error.kind === 'network') return idempotent || error.code === 'ECONNREFUSED';
 	if (error.httpStatus !== undefined && [408, 500, 502, 503, 504].includes(error.httpStatus)) return idempotent;
 	return false;
@@ -90,7 +98,7 @@ export async function runWithRetries<T>(
 			randomize: false,
 			signal: options.signal,
 			onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-				if (retriesLeft <= 0 || !isRetryable(error, options.idempotent)) throw error;
+				if (retriesLeft <= 0 || !isRetryable(error, options.idempotent, options.policy.retryTimeouts)) throw error;
 				const mspError = error as MspOpsError;
 				const backoff = backoffDelay(attemptNumber, options.policy, options.random);
 				if (mspError.retryAfterMs !== undefined && mspError.retryAfterMs > options.policy.maxRetryAfterMs) throw error;

@@ -65,8 +65,12 @@ export type ConnectorPathStyle = 'proxy' | 'noProxy';
 export const CONNECTOR_DEFAULTS = Object.freeze({
 	/** What unpoller's remote client and UniFi Insights use; the connector's own timeout is not documented. */
 	timeoutMs: 30_000,
-	/** A console that timed out or is offline rarely answers a moment later: one retry, short waits. */
-	retry: { retries: 1, minDelayMs: 1_000, maxDelayMs: 5_000 } satisfies Partial<RetryPolicy>,
+	/**
+	 * A console that is offline rarely answers a moment later: one retry, short waits. Not after a timeout (the
+	 * connector's 408 or none of ours): that console has already had its whole timeout, a second one would double what
+	 * every run with a silent console waits, and the next run reads it again.
+	 */
+	retry: { retries: 1, minDelayMs: 1_000, maxDelayMs: 5_000, retryTimeouts: false } satisfies Partial<RetryPolicy>,
 });
 
 export interface ListOptions {

@@ -171,6 +171,32 @@ describe('ServiceHttpClient', () => {
 		expect(Date.now() - started).toBeLessThan(1_500);
 	});
 
+	it('with retryTimeouts off, tries neither a 408 nor a call that timed out again, and still retries a 502', async () => {
+		const noTimeoutRetries = { retries: 3, minDelayMs: 10, maxDelayMs: 50, retryTimeouts: false };
+		server = await startServer([{ status: 408, body: { code: 'REQUEST_TIMEOUT' } }, { status: 200, body: {} }]);
+		const answered408 = await client(server.url, { retry: noTimeoutRetries }).request({ operation: 'get', path: '/x' }).catch((e: unknown) => e);
+		expect((answered408 as MspOpsError).httpStatus).toBe(408);
+		expect(server.received).toHaveLength(1);
+		await server.close();
+
+		server = await startServer([{ hangMs: 2_000 }, { status: 200, body: {} }]);
+		const silent = await client(server.url, { timeoutMs: 150, retry: noTimeoutRetries }).request({ operation: 'get', path: '/x' }).catch((e: unknown) => e);
+		expect((silent as NetworkError).code).toBe('ETIMEDOUT');
+		expect(server.received).toHaveLength(1);
+		await server.close();
+
+		server = await startServer([{ status: 502 }, { status: 200, body: { ok: 1 } }]);
+		await expect(client(server.url, { retry: noTimeoutRetries }).request({ operation: 'get', path: '/x' })).resolves.toMatchObject({ status: 200 });
+		expect(server.received).toHaveLength(2);
+		expect(sleeps).toEqual([10]);
+	});
+
+	it('retries a 408 by default, as it does a 5xx', async () => {
+		server = await startServer([{ status: 408 }, { status: 200, body: { ok: 1 } }]);
+		await expect(client(server.url).request({ operation: 'get', path: '/x' })).resolves.toMatchObject({ status: 200 });
+		expect(server.received).toHaveLength(2);
+	});
+
 	it('maps 401 to AuthenticationError without retrying and keeps the secret out of the message', async () => {
 		server = await startServer([{ status: 401, body: { message: `invalid key ${SECRET}` } }]);
 		const error = await client(server.url).request({ operation: 'list', path: '/v1/hosts' }).catch((e: unknown) => e);
