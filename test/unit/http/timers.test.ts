@@ -27,7 +27,7 @@ describe('lib/http timers', () => {
 					if (calls === 1) throw new RateLimitError('slow down', { service: 'notion', httpStatus: 429, retryAfterMs: 1234 });
 					return 'ok';
 				},
-				{ policy: { retries: 2, minDelayMs: 1, maxDelayMs: 1, factor: 1, maxRetryAfterMs: 10_000 }, idempotent: true },
+				{ policy: { retries: 2, minDelayMs: 1, maxDelayMs: 1, factor: 1, maxRetryAfterMs: 10_000, retryTimeouts: true }, idempotent: true },
 			);
 			expect(retries).toBe(1);
 			expect(waits).toEqual([1234]);
