@@ -4,6 +4,7 @@ export * from './metrics';
 export * from './policy';
 export * from './rawFetch';
 export * from './rateLimiter';
+export { perWindow, type WindowSpec } from './slidingWindow';
 export * from './redact';
 export { TransportError, type RawRequest, type RawResponse } from './transport';
 export * from './timers';

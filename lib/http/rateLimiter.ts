@@ -1,6 +1,7 @@
 import { sleep as configuredSleep, type Sleep } from './timers';
 import { createHash } from 'node:crypto';
 import { InOrder } from './inOrder';
+import { checkWindow, SendTimes, type WindowSpec } from './slidingWindow';
 import { sharedRateLimiter } from './sharedRateLimiter';
 
 /**
@@ -25,6 +26,11 @@ export interface RateLimitSpec {
 	requestsPerSecond: number;
 	/** Tokens available at once (burst size). Defaults to 1 for strict pacing. */
 	burst?: number;
+	/**
+	 * And never more than `limit` calls in any `windowMs`, for services that count per sliding window
+	 * (`perWindow` in ./slidingWindow builds the whole spec from the service's limit).
+	 */
+	window?: WindowSpec;
 }
 
 /** How the rate adapts to 429 answers. */
@@ -75,6 +81,8 @@ export interface RateLimiter {
 	readonly configuredRequestsPerSecond: number;
 	/** Burst size now. */
 	readonly capacity: number;
+	/** The sliding window on top of the rate, if any. */
+	readonly window: WindowSpec | undefined;
 	/** Total time callers spent waiting for a turn, in ms. */
 	readonly waitedMs: number;
 	/** How many times a 429 lowered the rate. */
@@ -85,6 +93,11 @@ function checkSpec(spec: RateLimitSpec): void {
 	if (!(spec.requestsPerSecond > 0) || !Number.isFinite(spec.requestsPerSecond)) {
 		throw new RangeError(`requestsPerSecond must be a finite number > 0, got ${String(spec.requestsPerSecond)}`);
 	}
+	if (spec.window) checkWindow(spec.window);
+}
+
+function sameWindow(a: WindowSpec | undefined, b: WindowSpec | undefined): boolean {
+	return a?.limit === b?.limit && a?.windowMs === b?.windowMs;
 }
 
 export class TokenBucket implements RateLimiter {
@@ -94,6 +107,8 @@ export class TokenBucket implements RateLimiter {
 	private tokens: number;
 	private last: number;
 	private pausedUntil = 0;
+	/** Send times of the last calls, when the spec has a window. */
+	private sent: SendTimes | undefined;
 	private readonly queue = new InOrder();
 	/** Tickets handed out so far; a ticket identifies when a call was let through. */
 	private issued = 0;
@@ -130,6 +145,7 @@ export class TokenBucket implements RateLimiter {
 		this.maxCapacity = Math.max(1, spec.burst ?? 1);
 		this.tokens = this.maxCapacity;
 		this.last = this.now();
+		this.sent = spec.window ? new SendTimes(spec.window) : undefined;
 	}
 
 	/** The rate calls are paced at now, per second (at most the configured rate). */
@@ -147,6 +163,10 @@ export class TokenBucket implements RateLimiter {
 		return Math.max(1, Math.floor((this.maxCapacity * this.rate) / this.maxRate));
 	}
 
+	get window(): WindowSpec | undefined {
+		return this.sent?.spec;
+	}
+
 	get refillPerMs(): number {
 		return this.rate / 1000;
 	}
@@ -158,6 +178,7 @@ export class TokenBucket implements RateLimiter {
 	configure(spec: RateLimitSpec): void {
 		checkSpec(spec);
 		const burst = Math.max(1, spec.burst ?? 1);
+		if (!sameWindow(spec.window, this.sent?.spec)) this.sent = spec.window ? (this.sent?.resized(spec.window) ?? new SendTimes(spec.window)) : undefined;
 		if (spec.requestsPerSecond === this.maxRate && burst === this.maxCapacity) return;
 		this.refill();
 		const unthrottled = this.rate >= this.maxRate;
@@ -201,9 +222,15 @@ export class TokenBucket implements RateLimiter {
 				await this.sleep(pause);
 				continue;
 			}
+			const full = this.sent?.waitMs(this.now()) ?? 0;
+			if (full > 0) {
+				await this.sleep(full);
+				continue;
+			}
 			this.refill();
 			if (this.tokens >= 1) {
 				this.tokens -= 1;
+				this.sent?.record(this.now());
 				this.waitedMs += this.now() - started;
 				this.issued += 1;
 				return this.issued;

@@ -2,6 +2,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { processRateLimitStoreSettings, warnOperator, type RateLimitStoreSettings, type RedisSettings } from './rateLimitEnv';
 import { InOrder } from './inOrder';
 import type { RateLimiter, RateLimitSpec, TokenBucket } from './rateLimiter';
+import type { WindowSpec } from './slidingWindow';
 import { redact, registerSecret } from './redact';
 import { sleep as configuredSleep, type Sleep } from './timers';
 
@@ -38,15 +39,29 @@ end
 `;
 
 /**
- * One turn: ARGV = ms between calls, burst, now in ms (empty: the server's clock). Answers 0 (taken) or the ms
- * to wait before asking again. The key holds the time at which the bucket is empty again if no call comes (the
- * GCRA theoretical arrival time, ms as text); it expires when that has passed, as the state then equals a full bucket.
+ * One turn: ARGV = ms between calls, burst, now in ms (empty: the server's clock), window limit (0: no window),
+ * window ms. Answers 0 (taken) or the ms to wait before asking again. KEYS[1] holds the time at which the bucket is
+ * empty again if no call comes (the GCRA theoretical arrival time, ms as text); it expires when that has passed, as
+ * the state then equals a full bucket. KEYS[2], with a window, is a sorted set of the send times in the last window
+ * (member: time and count, unique because the count grows while the time stands still).
  */
 const ACQUIRE_SCRIPT = `${SCRIPT_PREAMBLE}local tat = tonumber(redis.call('GET', KEYS[1])) or now
 if tat < now then tat = now end
 local allowAt = tat + interval - burst * interval
 if allowAt > now then
   return math.max(1, math.ceil(allowAt - now))
+end
+local limit = tonumber(ARGV[4]) or 0
+if limit > 0 then
+  local windowMs = tonumber(ARGV[5])
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - windowMs)
+  local count = redis.call('ZCARD', KEYS[2])
+  if count >= limit then
+    local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+    return math.max(1, math.ceil(tonumber(oldest[2]) + windowMs - now))
+  end
+  redis.call('ZADD', KEYS[2], now, string.format('%.3f#%d', now, count))
+  redis.call('PEXPIRE', KEYS[2], math.ceil(windowMs) + 1000)
 end
 local nextTat = tat + interval
 redis.call('SET', KEYS[1], string.format('%.3f', nextTat), 'PX', math.ceil(nextTat - now) + 1000)
@@ -71,7 +86,7 @@ const COMMAND_TIMEOUT_MS = 2_000;
 const RECONNECT_COOL_DOWN_MS = 30_000;
 
 interface ScriptedRedis extends Redis {
-	mspOpsAcquire(key: string, intervalMs: string, burst: string, nowMs: string): Promise<number>;
+	mspOpsAcquire(key: string, windowKey: string, intervalMs: string, burst: string, nowMs: string, windowLimit: string, windowMs: string): Promise<number>;
 	mspOpsPause(key: string, intervalMs: string, burst: string, nowMs: string, pauseMs: string): Promise<number>;
 }
 
@@ -138,8 +153,10 @@ export class RedisRateLimitStore {
 	}
 
 	/** Take a turn: 0 = go, n = wait n ms and ask again, undefined = Redis unavailable (pace in process). */
-	acquire(key: string, intervalMs: number, burst: number, nowMs?: number): Promise<number | undefined> {
-		return this.run((client) => client.mspOpsAcquire(key, String(intervalMs), String(burst), nowMs === undefined ? '' : String(nowMs)));
+	acquire(key: string, intervalMs: number, burst: number, nowMs?: number, window?: WindowSpec): Promise<number | undefined> {
+		return this.run((client) =>
+			client.mspOpsAcquire(key, `${key}:window`, String(intervalMs), String(burst), nowMs === undefined ? '' : String(nowMs), String(window?.limit ?? 0), String(window?.windowMs ?? 0)),
+		);
 	}
 
 	/** Pause the bucket for everyone; resolves false when Redis was unavailable. */
@@ -222,7 +239,7 @@ export class RedisRateLimitStore {
 		};
 		const { url, host, port, db, username, password, tls } = this.settings;
 		const client = (url ? new Redis(url, options) : new Redis({ ...options, host, port, db, username, password, tls: tls ? {} : undefined })) as ScriptedRedis;
-		client.defineCommand('mspOpsAcquire', { numberOfKeys: 1, lua: ACQUIRE_SCRIPT });
+		client.defineCommand('mspOpsAcquire', { numberOfKeys: 2, lua: ACQUIRE_SCRIPT });
 		client.defineCommand('mspOpsPause', { numberOfKeys: 1, lua: PAUSE_SCRIPT });
 		// Events of a client already dropped say nothing about the current one.
 		client.on('error', (error: unknown) => {
@@ -313,6 +330,10 @@ export class SharedRateLimiter implements RateLimiter {
 		return this.local.capacity;
 	}
 
+	get window(): WindowSpec | undefined {
+		return this.local.window;
+	}
+
 	get waitedMs(): number {
 		return this.sharedWaitedMs + this.local.waitedMs;
 	}
@@ -355,7 +376,7 @@ export class SharedRateLimiter implements RateLimiter {
 	private async take(): Promise<number> {
 		const started = this.now();
 		for (;;) {
-			const wait = await this.store.acquire(this.key, this.intervalMs(), this.local.capacity, this.storeClock?.());
+			const wait = await this.store.acquire(this.key, this.intervalMs(), this.local.capacity, this.storeClock?.(), this.local.window);
 			if (wait === undefined) {
 				this.sharedWaitedMs += this.now() - started;
 				return this.local.acquire();

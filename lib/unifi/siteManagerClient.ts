@@ -1,6 +1,7 @@
 import { ConfigError, MspOpsError, NotFoundError } from '../errors';
 import {
 	credentialKey,
+	perWindow,
 	ServiceHttpClient,
 	type MetricsRecorder,
 	type QueryValue,
@@ -33,15 +34,17 @@ export const UNIFI_SITE_MANAGER_DEFAULTS = Object.freeze({
 	/** Page size asked for when the caller wants everything (UniFi's max is believed to be 200 [UNVERIFIED]). */
 	pageSize: 200,
 	/**
-	 * UniFi counts requests per minute. A token bucket of rate r and burst b lets at most b + 60 r through in any
-	 * minute, so b + 60 r stays under the limit: pacing at exactly limit/60 with a burst on top drew a 429 about once
-	 * a minute on long reads, while a run of a few hundred calls need not be spread out at all.
+	 * UniFi counts requests per minute, so the client paces with a sliding window of its own: a whole minute's calls
+	 * at once, the next when the first is a minute old. A token bucket must keep its burst plus a minute of its rate
+	 * under the limit and so spread out what the service takes at once (500 at once then 150/s made a 4,000-call read
+	 * take 24 s, a 40,000-call one 267 s where the window allows 240 s). The window is 1 s wider and 1 % smaller than
+	 * the service's: UniFi counts calls as they arrive, and latency varies.
 	 */
 	rateLimits: {
-		/** 10,000 requests per minute: 500 at once, then 150/s (at most 9,500 in any minute). */
-		default: { requestsPerSecond: 150, burst: 500 },
-		/** 100 requests per minute on early-access paths: 5 at once, then 1.5/s (at most 95 in any minute). */
-		ea: { requestsPerSecond: 1.5, burst: 5 },
+		/** 10,000 requests per minute: at most 9,900 in any 61 s. */
+		default: perWindow(10_000, 60_000, { marginMs: 1_000, headroom: 100 }),
+		/** 100 requests per minute on early-access paths: at most 99 in any 61 s. */
+		ea: perWindow(100, 60_000, { marginMs: 1_000, headroom: 1 }),
 	} satisfies Record<string, RateLimitSpec>,
 });
 

@@ -4,6 +4,7 @@ import net from 'node:net';
 import {
 	credentialKey,
 	getRateLimiter,
+	perWindow,
 	rateLimitStoreSettings,
 	rateLimitStoreStatus,
 	RedisRateLimitStore,
@@ -15,6 +16,7 @@ import {
 	type RawRequest,
 	type RawResponse,
 	type RedisSettings,
+	type WindowSpec,
 } from '../../../lib/http';
 
 /**
@@ -56,18 +58,18 @@ function fakeTime() {
 type FakeTime = ReturnType<typeof fakeTime>;
 
 /** A worker's bucket on a fake clock that both the process and the scripts use, so waits are exact. */
-function fakeWorker(time: FakeTime, shared: RedisRateLimitStore, key: string, rate: number, burst: number): SharedRateLimiter {
-	const local = new TokenBucket({ requestsPerSecond: rate, burst }, time.now, time.sleep);
+function fakeWorker(time: FakeTime, shared: RedisRateLimitStore, key: string, rate: number, burst: number, window?: WindowSpec): SharedRateLimiter {
+	const local = new TokenBucket({ requestsPerSecond: rate, burst, window }, time.now, time.sleep);
 	return new SharedRateLimiter(local, shared, key, { now: time.now, sleep: time.sleep, storeClock: time.now });
 }
 
 /** Two workers (two Redis connections, as two n8n processes) on one bucket of `service`, on one fake clock. */
-function twoFakeWorkers(service: string, rate: number, burst: number) {
+function twoFakeWorkers(service: string, rate: number, burst: number, window?: WindowSpec) {
 	const time = fakeTime();
 	const prefix = newPrefix();
 	const a = store(prefix);
 	const key = a.key(service, 'cred', 'default');
-	return { time, key, workerA: fakeWorker(time, a, key, rate, burst), workerB: fakeWorker(time, store(prefix), key, rate, burst) };
+	return { time, key, workerA: fakeWorker(time, a, key, rate, burst, window), workerB: fakeWorker(time, store(prefix), key, rate, burst, window) };
 }
 
 afterEach(async () => {
@@ -110,6 +112,26 @@ describe('shared buckets in Redis', () => {
 		await workerA.acquire();
 		await workerB.acquire();
 		expect(time.elapsedSince(start)).toBe(300);
+	});
+
+	it('keeps two workers together under a sliding window: the whole window at once, the next when the first is a window old', async () => {
+		const spec = perWindow(10, 1_000, { marginMs: 0, headroom: 0 });
+		const { time, key, workerA, workerB } = twoFakeWorkers('unifi', spec.requestsPerSecond, spec.burst, spec.window);
+		const start = time.now();
+		const sentAt: number[] = [];
+		for (let i = 0; i < 15; i++) {
+			await workerA.acquire();
+			sentAt.push(time.elapsedSince(start));
+			await workerB.acquire();
+			sentAt.push(time.elapsedSince(start));
+		}
+		// 30 calls, 10 per second between them: 10 at once, 10 a second later, 10 two seconds later. A bucket with the
+		// same rate would also allow 10 at once, but then one every 100 ms (a whole window's calls in one window
+		// again only after it refilled); two in-process windows would have let 20 through at once.
+		expect(sentAt).toEqual([...Array(10).fill(0), ...Array(10).fill(1_000), ...Array(10).fill(2_000)]);
+		// The window's send times are one sorted set in Redis, and it never holds more than the limit.
+		expect(await admin.zcard(`${key}:window`)).toBe(10);
+		expect(await admin.pttl(`${key}:window`)).toBeGreaterThan(0);
 	});
 
 	it('paces concurrent calls of two workers to the shared rate on the real clock (Redis TIME)', async () => {
