@@ -10,12 +10,13 @@
  *
  * Pacing, both sides: every emulator enforces its service's documented limit, and every client paces at it:
  * - Notion: 3 requests/s per integration, burst 10 (emulator); the credential's Requests per Second set to the same,
- *   its Burst left at the credential's default 3. A client that paces at exactly the service's rate and burst gets
- *   429s from the slightest jitter of request latency (and then halves its pace); 3 leaves the service's bucket 7
- *   calls ahead. `floorSeconds` still uses the service's burst: those 7 calls (2.3 s at 3/s) are the client's;
+ *   its Burst to what a user who knows the service's burst would set (`notionBenchBurst`): the service's burst less
+ *   the calls that 300 ms of latency jitter can bunch up (at least one; 9 at 3/s, 1 at 16 times that). A
+ *   client that paces at exactly the service's rate and burst gets 429s from the slightest jitter (and then halves
+ *   its pace). `floorSeconds` uses the service's burst: the headroom (1 call, 0.33 s at 3/s) is the client's;
  * - HubSpot: 100 requests per 10 s (free/starter tier; emulator); the client starts from the tier and then follows
  *   the X-HubSpot-RateLimit-* headers the emulator sends, so it paces at whatever window the emulator runs;
- * - UniFi Site Manager: 10,000 requests/min (emulator); the client's fixed pace under it (lib/unifi);
+ * - UniFi Site Manager: 10,000 requests/min (emulator); the client's sliding window just under it (lib/unifi);
  * - NinjaOne: 600 requests/min (emulator); the client's fixed pace under it (lib/ninjaone);
  * - Supabase (the ops log and the run summary): no limit.
  * `--speed K` runs a K times faster clock for the services whose client pace can follow it: Notion (credential) and
@@ -68,8 +69,18 @@ export const REAL_LIMITS: Record<Exclude<Service, 'supabase'>, ServiceLimit> = {
 	hubspot: { kind: 'window', limit: 100, windowMs: 10_000 },
 };
 
-/** The Notion credential's default Burst (credentials/MspNotionApi.credentials.ts). */
-export const NOTION_CREDENTIAL_BURST = 3;
+/** Latency jitter the bench's Notion Burst leaves room for. */
+const NOTION_JITTER_SECONDS = 0.3;
+
+/**
+ * The Notion credential's Burst for a service bucket of `burst` at `ratePerSec`: the calls that arrive within the
+ * jitter's span of each other at that pace stay in the service's bucket (at least one). At least 1: the pace alone
+ * then keeps the client under the service.
+ */
+export function notionBenchBurst(limit: { ratePerSec: number; burst: number }): number {
+	const headroom = Math.max(1, Math.ceil(limit.ratePerSec * NOTION_JITTER_SECONDS));
+	return Math.max(1, limit.burst - headroom);
+}
 
 /** Which services the speed factor applies to: those whose client pace follows it (credential or headers). */
 export const SPEEDABLE: ReadonlySet<Service> = new Set(['notion', 'hubspot']);
@@ -321,11 +332,11 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
 		const world = sandbox.world;
 		const emulators = { unifi: sandbox.unifi!, ninjaone: sandbox.ninjaone!, notion: sandbox.notion!, hubspot: sandbox.hubspot!, supabase: sandbox.supabase! };
 		n8n = await createN8nInstance(HOST);
-		// The Notion credential paces at the emulator's rate with the credential's default burst; the others as the
-		// sandbox gives them.
+		// The Notion credential paces at the emulator's rate with a burst just under the emulator's; the others as
+		// the sandbox gives them.
 		const notionLimit = limits.notion as Extract<ServiceLimit, { kind: 'bucket' }>;
 		const credentials = sandboxCredentials(sandbox, { notionPace: notionLimit.ratePerSec }).map((c) =>
-			c.id === WORKFLOW_CREDENTIAL_IDS.notion ? { ...c, data: { ...c.data, requestsPerSecond: notionLimit.ratePerSec, burst: NOTION_CREDENTIAL_BURST } } : c,
+			c.id === WORKFLOW_CREDENTIAL_IDS.notion ? { ...c, data: { ...c.data, requestsPerSecond: notionLimit.ratePerSec, burst: notionBenchBurst(notionLimit) } } : c,
 		);
 		await n8n.importCredentials(credentials);
 		const workflow = bundledWorkflow(WORKFLOW_FILE);
@@ -452,6 +463,7 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
 			speed,
 			speedByService,
 			limits,
+			notionCredential: { requestsPerSecond: notionLimit.ratePerSec, burst: notionBenchBurst(notionLimit) },
 			wallSeconds: first.run.wallSeconds,
 			floorSeconds: first.run.floorSeconds,
 			floorSecondsByService: first.run.floorSecondsByService,

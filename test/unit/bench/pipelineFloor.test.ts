@@ -5,7 +5,7 @@
  */
 import { floorSeconds, limitSeconds, scaleLimit, segmentsOf } from '../../../bench/pipeline/floor';
 import { floorCalls, type PipelineData } from '../../../bench/pipeline/floorCalls';
-import { pipelineData } from '../../../bench/pipeline';
+import { notionBenchBurst, pipelineData } from '../../../bench/pipeline';
 import { generateWorld } from '../../sandbox/world';
 
 describe('limitSeconds', () => {
@@ -129,5 +129,14 @@ describe('pipelineData', () => {
 		expect(d.changedCompanies).toBe(11);
 		expect(d.matchedCompanies).toBe(11);
 		expect(d.ninjaDevices).toBe(world.ninjaDeviceCount);
+	});
+});
+
+describe('notionBenchBurst', () => {
+	it('stays under the service burst by the calls 300 ms of jitter can bunch up, and at 1 at least', () => {
+		expect(notionBenchBurst({ ratePerSec: 3, burst: 10 })).toBe(9);
+		expect(notionBenchBurst({ ratePerSec: 12, burst: 10 })).toBe(6);
+		expect(notionBenchBurst({ ratePerSec: 48, burst: 10 })).toBe(1);
+		expect(notionBenchBurst({ ratePerSec: 3, burst: 1 })).toBe(1);
 	});
 });
