@@ -1,4 +1,5 @@
-import { TokenBucket, type RateLimitSpec } from '../../../lib/http/rateLimiter';
+import type { RateLimitSpec } from '../../../lib/http/rateLimiter';
+import { fakeClockBucket } from './fakeClockBucket';
 import { NINJAONE_DEFAULTS } from '../../../lib/ninjaone/client';
 import { UNIFI_SITE_MANAGER_DEFAULTS } from '../../../lib/unifi/siteManagerClient';
 
@@ -8,16 +9,7 @@ import { UNIFI_SITE_MANAGER_DEFAULTS } from '../../../lib/unifi/siteManagerClien
  * several minutes and count the busiest minute.
  */
 async function busiestMinute(spec: RateLimitSpec, minutes: number): Promise<{ busiest: number; total: number }> {
-	let t = 0;
-	const bucket = new TokenBucket(
-		spec,
-		() => t,
-		async (ms) => {
-			t += ms;
-		},
-	);
-	const sent: number[] = [];
-	while (t < minutes * 60_000) sent.push((await bucket.acquire(), t));
+	const sent = await fakeClockBucket(spec).saturate(minutes * 60_000);
 	let busiest = 0;
 	let first = 0;
 	for (let last = 0; last < sent.length; last++) {

@@ -1,26 +1,5 @@
 import { perWindow, SendTimes } from '../../../lib/http/slidingWindow';
-import { TokenBucket } from '../../../lib/http/rateLimiter';
-
-/** A bucket on a fake clock that only moves when the bucket sleeps. */
-function fakeBucket(spec: ConstructorParameters<typeof TokenBucket>[0]) {
-	let t = 0;
-	const bucket = new TokenBucket(
-		spec,
-		() => t,
-		async (ms) => {
-			t += ms;
-		},
-	);
-	const take = async (n: number) => {
-		const at: number[] = [];
-		for (let i = 0; i < n; i++) {
-			await bucket.acquire();
-			at.push(t);
-		}
-		return at;
-	};
-	return { bucket, take, now: () => t, advance: (ms: number) => (t += ms) };
-}
+import { fakeClockBucket as fakeBucket } from './fakeClockBucket';
 
 describe('SendTimes', () => {
 	it('lets `limit` calls into a window, then says how long until the oldest has left it', () => {
