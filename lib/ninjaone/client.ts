@@ -54,7 +54,9 @@ export const NINJAONE_DEFAULTS = Object.freeze({
 	queryPageSize: 1000,
 	/**
 	 * NinjaOne does not publish its limit [UNVERIFIED]; the sandbox models 600 requests per minute. A bucket of rate r
-	 * and burst b lets at most b + 60 r through in any minute: 50 at once, then 9/s, is at most 590.
+	 * and burst b lets at most b + 60 r through in any minute: 50 at once, then 9/s, is at most 590. A bucket, not a
+	 * sliding window as for UniFi's documented per-minute count: with the limit unknown (it may count per second), the
+	 * client does not send a whole minute's calls at once.
 	 */
 	rateLimit: { requestsPerSecond: 9, burst: 50 } satisfies RateLimitSpec,
 	/** Refresh a cached token this long before it expires. */
