@@ -81,8 +81,6 @@ export interface RateLimiter {
 	readonly configuredRequestsPerSecond: number;
 	/** Burst size now. */
 	readonly capacity: number;
-	/** The sliding window on top of the rate, if any. */
-	readonly window: WindowSpec | undefined;
 	/** Total time callers spent waiting for a turn, in ms. */
 	readonly waitedMs: number;
 	/** How many times a 429 lowered the rate. */
@@ -163,6 +161,7 @@ export class TokenBucket implements RateLimiter {
 		return Math.max(1, Math.floor((this.maxCapacity * this.rate) / this.maxRate));
 	}
 
+	/** The sliding window on top of the rate, if any. */
 	get window(): WindowSpec | undefined {
 		return this.sent?.spec;
 	}

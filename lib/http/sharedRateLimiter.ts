@@ -330,10 +330,6 @@ export class SharedRateLimiter implements RateLimiter {
 		return this.local.capacity;
 	}
 
-	get window(): WindowSpec | undefined {
-		return this.local.window;
-	}
-
 	get waitedMs(): number {
 		return this.sharedWaitedMs + this.local.waitedMs;
 	}
