@@ -162,6 +162,17 @@ function timeline(samples: Array<{ at: number; kiB: number }>, from: number, poi
 	return [...slices.entries()].map(([slice, kiB]) => [round(((slice + 1) * span) / points / 1000, 1), round(kiB / 1024)]);
 }
 
+/** One execution of the workflow: its result and the sampled memory of the n8n processes that ran it. */
+interface SampledExecution {
+	result: ExecutionResult;
+	processSeconds: number;
+	spawnedAt: number;
+	peakKiB: number;
+	samples: number;
+	rss: Array<{ at: number; kiB: number }>;
+	outputBytes: number;
+}
+
 /** Samples the RSS of a process tree (n8n and its task runner) every 200 ms until `stop()`. */
 function rssSampler(rootPid: number): { sample(): void; stop(): void; readonly peakKiB: number; readonly samples: number; readonly rss: Array<{ at: number; kiB: number }> } {
 	const rss: Array<{ at: number; kiB: number }> = [];
@@ -193,7 +204,7 @@ function rssSampler(rootPid: number): { sample(): void; stop(): void; readonly p
 }
 
 /** `n8n execute` of the workflow in its own process, sampling the RSS of its process tree (n8n + task runner). */
-async function executeMeasured(n8n: N8nInstance, workflowId: string, timeoutMs: number): Promise<{ result: ExecutionResult; processSeconds: number; spawnedAt: number; peakKiB: number; samples: number; rss: Array<{ at: number; kiB: number }>; outputBytes: number }> {
+async function executeMeasured(n8n: N8nInstance, workflowId: string, timeoutMs: number): Promise<SampledExecution> {
 	const env = n8n.env({ N8N_RUNNERS_BROKER_PORT: String(await freePort()) });
 	const outDir = path.join(n8n.userFolder, 'bench-outputs');
 	fs.mkdirSync(outDir, { recursive: true });
@@ -232,7 +243,7 @@ async function serverMeasured(
 	serverPid: number,
 	workflowId: string,
 	timeoutMs: number,
-): Promise<{ result: ExecutionResult; processSeconds: number; spawnedAt: number; peakKiB: number; samples: number; rss: Array<{ at: number; kiB: number }>; outputBytes: number }> {
+): Promise<SampledExecution> {
 	const sampler = rssSampler(serverPid);
 	const spawnedAt = Date.now();
 	let finished: Record<string, any> | undefined;
