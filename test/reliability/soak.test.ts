@@ -50,12 +50,13 @@ const MANUAL_NODE = 'Run Now';
 
 /**
  * The Schedule Trigger's seconds interval. n8n turns it into the cron rule `*\/N * * * * *`, which only ticks every
- * N seconds when N divides 60 (with 7 it fires at :56 and again at :00). The smallest such N of at least one and a
- * half times the run time measured before the soak: a run slowed down by a busy machine still ends before the next
- * tick (checked for every run), and n8n has an idle moment after each run in which its memory is read.
+ * N seconds when N divides 60 (with 7 it fires at :56 and again at :00). The smallest such N of at least twice the
+ * run time measured before the soak plus a second: a run slowed down by a busy machine still ends before the next
+ * tick (checked for every run; one of about 2 s once took 3 s), and n8n has an idle moment after each run in which its
+ * memory is read.
  */
 function scheduleSeconds(runMs: number): number {
-	const needed = (1.5 * runMs) / 1000;
+	const needed = (2 * runMs) / 1000 + 1;
 	const fit = [2, 3, 4, 5, 6, 10, 12, 15, 20, 30].find((n) => n >= needed);
 	if (fit === undefined) throw new Error(`one run took ${runMs} ms: too slow for a soak of ${RUNS} runs`);
 	return fit;
